@@ -1,0 +1,5 @@
+"""`python -m pairctl`."""
+
+from pairctl.cli import main
+
+main()

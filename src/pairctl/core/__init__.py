@@ -1,0 +1,1 @@
+"""The pure core: model, scoring, matching, metrics. No I/O, no printing, no exits."""

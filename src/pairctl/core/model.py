@@ -1,0 +1,99 @@
+"""Plain data the whole program passes around: people, the roster, and a pairing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """The matching form of a skill or specialty: trimmed, inner spaces collapsed, case-folded.
+
+    Shown text keeps the spelling the roster used; only comparisons use this form.
+    """
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Person:
+    """One row of the roster, after reading and validation.
+
+    `skills` and `wants` keep the spelling the roster used, in roster order, without
+    duplicates (compared by `fold`). `row` is the 1-based row number in the source sheet,
+    for messages that point the coordinator at the cell.
+    """
+
+    key: str
+    name: str
+    specialty: str
+    skills: tuple[str, ...] = ()
+    wants: tuple[str, ...] = ()
+    experience: float | None = None
+    department: str = ""
+    manager: str = ""
+    email: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which roster column fed which field, and which columns were left out and why."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    """field name (key, name, email, specialty, skills, wants, experience, department,
+    manager) -> the column header as written in the roster."""
+    blind: tuple[str, ...] = ()
+    """Columns recognised as blind (title, level, age, gender, ...): never scored."""
+    unused: tuple[str, ...] = ()
+    """Other columns pairctl does not use."""
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Everyone to pair, in roster order, plus where they came from."""
+
+    people: tuple[Person, ...]
+    source: str = ""
+    """The path as given (or '-' for standard input)."""
+    sha256: str = ""
+    """SHA-256 of the input bytes, so a sheet can be traced to the exact roster file."""
+    sheet: str = ""
+    """The sheet read ('' for CSV)."""
+    header_row: int = 1
+    """1-based row of the header in the source."""
+    mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    key_field: str = "key"
+    """Which field the person key came from: 'key' (an id column), 'email' or 'name'."""
+    has_skills: bool = False
+    """True when the roster has a skills or a wants column; otherwise scoring falls back to
+    specialty and experience."""
+    warnings: tuple[str, ...] = ()
+    """Things the reader noticed but could live with."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A pair, or a trio when the count is odd. `members` index into `Roster.people`."""
+
+    members: tuple[int, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A person who was not paired, and why, in words the coordinator can repeat."""
+
+    index: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """The result of matching: groups in a stable order, the unmatched, and how it was made."""
+
+    groups: tuple[Group, ...]
+    unmatched: tuple[Unmatched, ...]
+    solver: str
+    seed: int

@@ -1,0 +1,76 @@
+"""What a run produced, in the shape the writers and the terminal summary render.
+
+Built once by `build_report` (in `pairctl.core.summary`); every output format reads the same
+object, so the sheet, the JSON and the terminal can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pairctl.core.model import Person
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What one member of a group can teach another: skills as the roster spells them."""
+
+    teacher: str
+    learner: str
+    skills: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """One pair or trio, ready to render. `number` counts from 1 in sheet order."""
+
+    number: int
+    members: tuple[Person, ...]
+    lessons: tuple[Lesson, ...]
+    """Every ordered (teacher, learner) within the group, even when nothing is taught."""
+    score: float
+    notes: tuple[str, ...] = ()
+    """Plain-word flags, e.g. 'same specialty (unavoidable)', 'one-way', 'trio'."""
+
+    def teaches(self, teacher: str, learner: str) -> tuple[str, ...]:
+        """What `teacher` teaches `learner` (both person keys) in this group."""
+        for lesson in self.lessons:
+            if lesson.teacher == teacher and lesson.learner == learner:
+                return lesson.skills
+        return ()
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Headline figures of a pairing; the same fields for the random baseline."""
+
+    people: int
+    pairs: int
+    trios: int
+    unmatched: int
+    cross_specialty_pct: float
+    """Share of groups in which no two members share a specialty, in percent."""
+    both_teach_pct: float
+    """Share of groups in which every member both teaches and learns, in percent."""
+    mean_score: float
+    """Mean score of a link inside a group (a pair has one link, a trio three)."""
+    total_score: float
+    """Sum of all group scores: the quantity the matcher maximises."""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Everything a run shows or writes."""
+
+    groups: tuple[GroupView, ...]
+    unmatched: tuple[tuple[Person, str], ...]
+    """(person, reason) for everyone not in a group."""
+    metrics: Metrics
+    baseline: Metrics
+    """The same figures for a random pairing of the same roster (same seed)."""
+    run_info: tuple[tuple[str, str], ...]
+    """Ordered (label, value) rows for the Run info sheet: input path, SHA-256, sheet,
+    column mapping, blind fields, seed, solver, weights, version, time."""
+    warnings: tuple[str, ...]
+    solver: str
+    seed: int

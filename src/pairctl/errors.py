@@ -1,0 +1,64 @@
+"""The one exception family pairctl raises, and the exit codes it maps to.
+
+Only the CLI catches `PairctlError`; everything below it raises one with a one-line message.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes. They are an API for scripts and cron: never renumber."""
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    BAD_ROSTER = 3
+    BAD_CONFIG = 4
+    CANNOT_WRITE = 5
+    WARNINGS = 6
+
+
+class PairctlError(Exception):
+    """An error the user can act on: one line, and the exit code it maps to."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(PairctlError):
+    """Options that do not fit together or name something that does not exist."""
+
+    exit_code = ExitCode.USAGE
+
+
+class RosterError(PairctlError):
+    """The roster cannot be read, or what it holds cannot be paired."""
+
+    exit_code = ExitCode.BAD_ROSTER
+
+
+class ConfigError(PairctlError):
+    """A bad configuration key or value."""
+
+    exit_code = ExitCode.BAD_CONFIG
+
+
+class OutputError(PairctlError):
+    """The pairing sheet cannot be written where asked."""
+
+    exit_code = ExitCode.CANNOT_WRITE
+
+
+def where(path: str, row: int | None = None, column: str | None = None) -> str:
+    """Format the location prefix of an error message: `file, row N, column 'X'`."""
+    parts = [path]
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts)
