@@ -1,0 +1,213 @@
+"""The command line: parse options, read, pair, write, render; map errors to exit codes.
+
+Heavy imports (pandas, numpy, openpyxl) happen inside the commands so `--help` and
+`--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pairctl import __version__
+from pairctl.errors import ExitCode, PairctlError, UsageError
+
+if TYPE_CHECKING:
+    from pairctl.core.matching import OddRule
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Pair colleagues for two-way mentoring across specialties, from a roster spreadsheet.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class OddChoice(enum.StrEnum):
+    trio = "trio"
+    leave_out = "leave-out"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pairctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Pair colleagues for two-way mentoring across specialties."""
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    """`FIELD=COLUMN` options into a dict; the reader checks field names and columns."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UsageError(
+                f"--map {item!r}: expected FIELD=COLUMN, e.g. --map specialty='Job Role'"
+            )
+        mapping[field.strip().casefold()] = column.strip()
+    return mapping
+
+
+def _fail(err: BaseException, debug: bool) -> None:
+    """Print one line to stderr (the traceback too with --debug) and exit with its code."""
+    if debug:
+        traceback.print_exception(err, file=sys.stderr)
+    if isinstance(err, PairctlError):
+        typer.echo(f"pairctl: error: {err.message}", err=True)
+        raise typer.Exit(int(err.exit_code))
+    typer.echo(
+        f"pairctl: internal error: {type(err).__name__}: {err} "
+        "(rerun with --debug for the traceback)",
+        err=True,
+    )
+    raise typer.Exit(int(ExitCode.INTERNAL))
+
+
+@app.command()
+def match(
+    roster: Annotated[
+        str, typer.Argument(help="Roster file (.csv .xlsx .xls .ods), or - for CSV on stdin.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write (.xlsx .csv .json). "
+            "Default: pairs-YYYY-MM-DD.xlsx beside the roster.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="Workbook sheet to read (default: the first that looks like a roster)."),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN",
+            help="Say which column holds a field (repeatable): key, name, "
+            "email, specialty, skills, wants, experience, department, manager.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for tie-breaking and the random baseline.")] = 0,
+    odd: Annotated[
+        OddChoice,
+        typer.Option(help="Odd head-count: the extra person joins a trio, or is left out."),
+    ] = OddChoice.trio,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Do everything but write the sheet.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object to stdout instead of the summary.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+) -> None:
+    """Read a roster, pair everyone two-way across specialties, write the pairing sheets."""
+    try:
+        _match(
+            roster,
+            output,
+            sheet,
+            map_ or [],
+            seed,
+            "trio" if odd is OddChoice.trio else "leave-out",
+            dry_run,
+            as_json,
+            force,
+        )
+    except typer.Exit:
+        raise
+    except Exception as err:  # the one place errors become exit codes
+        _fail(err, debug)
+
+
+def _match(
+    roster_path: str,
+    output: Path | None,
+    sheet: str | None,
+    map_items: list[str],
+    seed: int,
+    odd: OddRule,
+    dry_run: bool,
+    as_json: bool,
+    force: bool,
+) -> None:
+    from pairctl.core.matching import match as pair_people
+    from pairctl.core.scoring import Weights, score_roster
+    from pairctl.core.summary import build_report, run_info_rows
+    from pairctl.output import write_report
+    from pairctl.output.destination import check_output, default_output
+    from pairctl.output.json_out import report_to_dict
+    from pairctl.output.terminal import make_console, render_summary
+    from pairctl.roster import read_roster
+
+    mapping = parse_mapping(map_items)
+    now = dt.datetime.now().astimezone()
+    target = None
+    if not dry_run:
+        # Check the destination before the work, so a bad -o fails fast and writes nothing.
+        target = check_output(
+            output or default_output(roster_path, now.date()), roster_path, force=force
+        )
+
+    roster = read_roster(
+        roster_path,
+        sheet=sheet,
+        mapping=mapping,
+        stdin=sys.stdin.buffer if roster_path == "-" else None,
+    )
+    weights = Weights()
+    scores = score_roster(roster, weights)
+    pairing = pair_people(scores.total, [p.key for p in roster.people], seed=seed, odd=odd)
+    info = run_info_rows(
+        roster,
+        weights_text=weights.as_text(),
+        seed=seed,
+        solver=pairing.solver,
+        odd=odd,
+        version=__version__,
+        run_at=now.isoformat(timespec="seconds"),
+    )
+    report = build_report(roster, scores, pairing, odd=odd, run_info=info)
+
+    if target is not None:
+        write_report(report, target)
+        outcome = f"Wrote {target}"
+    else:
+        outcome = "Dry run: nothing written."
+
+    err = make_console(sys.stderr)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+    if as_json:
+        sys.stdout.write(json.dumps(report_to_dict(report), ensure_ascii=False) + "\n")
+    else:
+        render_summary(make_console(sys.stdout), report, source=roster_path, outcome=outcome)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,110 @@
+"""The rich terminal summary. Every roster string goes through `Text`, never markup."""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pairctl.core.report import GroupView, Metrics, RunReport
+
+FIRST_PAIRS = 10
+# Without a terminal rich would assume 80 columns and cut tables; log files and cron mails
+# want every cell whole, so plain output gets a width no table reaches.
+_PLAIN_WIDTH = 10_000
+
+
+def make_console(stream: IO[str], *, is_terminal: bool | None = None) -> Console:
+    """A console for `stream`: colour on a terminal (unless NO_COLOR), plain and wide otherwise."""
+    tty = stream.isatty() if is_terminal is None else is_terminal
+    if tty:
+        return Console(file=stream, highlight=False, no_color="NO_COLOR" in os.environ)
+    return Console(
+        file=stream,
+        width=_PLAIN_WIDTH,
+        force_terminal=False,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+    )
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
+    table = Table(
+        title="Pairing quality", box=box.ASCII if plain else box.SIMPLE_HEAD, title_justify="left"
+    )
+    table.add_column("")
+    table.add_column("This pairing", justify="right")
+    table.add_column("Random pairing", justify="right")
+    rows = [
+        (
+            "Groups crossing specialty",
+            _pct(metrics.cross_specialty_pct),
+            _pct(baseline.cross_specialty_pct),
+        ),
+        ("Groups where both teach", _pct(metrics.both_teach_pct), _pct(baseline.both_teach_pct)),
+        ("Mean score per link", f"{metrics.mean_score:.3f}", f"{baseline.mean_score:.3f}"),
+        ("Total score", f"{metrics.total_score:.2f}", f"{baseline.total_score:.2f}"),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _member(group: GroupView, i: int) -> Text:
+    p = group.members[i]
+    label = Text(p.name)
+    if p.name != p.key:
+        label.append(f" ({p.key})", style="dim")
+    label.append(f"\n{p.specialty}" if p.specialty else "", style="cyan")
+    return label
+
+
+def _skills(skills: tuple[str, ...]) -> Text:
+    return Text("; ".join(skills)) if skills else Text("-", style="dim")
+
+
+def _pairs_table(report: RunReport, plain: bool) -> Table:
+    shown = report.groups[:FIRST_PAIRS]
+    title = f"First {len(shown)} of {len(report.groups)} groups"
+    table = Table(title=title, box=box.ASCII if plain else box.SIMPLE_HEAD, title_justify="left")
+    for name in ("#", "A", "B", "A teaches B", "B teaches A", "Score"):
+        table.add_column(name, justify="right" if name in ("#", "Score") else "left")
+    for g in shown:
+        a, b = g.members[0], g.members[1]
+        b_cell = _member(g, 1)
+        if len(g.members) == 3:
+            b_cell.append("\n+ ").append_text(_member(g, 2))
+        table.add_row(
+            str(g.number),
+            _member(g, 0),
+            b_cell,
+            _skills(g.teaches(a.key, b.key)),
+            _skills(g.teaches(b.key, a.key)),
+            f"{g.score:.2f}",
+        )
+    return table
+
+
+def render_summary(console: Console, report: RunReport, *, source: str, outcome: str) -> None:
+    """Print the run's headline figures, the first pairs and what was written."""
+    m = report.metrics
+    plain = console.color_system is None
+    head = Text()
+    head.append(source, style="bold")
+    head.append(
+        f": {m.people} people -> {m.pairs} pairs, {m.trios} trio(s), {m.unmatched} unmatched"
+    )
+    console.print(head)
+    console.print(_figures(m, report.baseline, plain))
+    console.print(_pairs_table(report, plain))
+    console.print(Text(outcome))

@@ -1,0 +1,154 @@
+"""Greedy-plus-swap: everyone placed once, deterministic, and as few same-specialty pairs as
+the roster allows."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pairctl.core.matching import ODD_LEFT_OUT, match, random_pairing
+from pairctl.core.model import Person, Roster
+from pairctl.core.scoring import score_roster
+from pairctl.core.summary import fewest_same_specialty_links, same_specialty_links
+
+SKILLS = [f"skill {i}" for i in range(12)]
+
+
+def make_roster(n: int, specialties: list[str], seed: int) -> Roster:
+    rng = random.Random(seed)
+    people = tuple(
+        Person(
+            key=f"K{i:03d}",
+            name=f"P{i}",
+            specialty=specialties[i % len(specialties)],
+            skills=tuple(rng.sample(SKILLS, 3)),
+            wants=tuple(rng.sample(SKILLS, 2)),
+            experience=float(rng.randint(0, 30)),
+            department=rng.choice("XYZ"),
+        )
+        for i in range(n)
+    )
+    return Roster(people=people, has_skills=True)
+
+
+def keys_of(roster: Roster, groups) -> set[frozenset[str]]:
+    return {frozenset(roster.people[i].key for i in g.members) for g in groups}
+
+
+rosters = st.builds(
+    make_roster,
+    n=st.integers(2, 40),
+    specialties=st.lists(
+        st.sampled_from(["Eng", "Data", "Sales", "HR", "Legal"]), min_size=1, max_size=6
+    ),
+    seed=st.integers(0, 10_000),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(roster=rosters, seed=st.integers(0, 2**16), odd=st.sampled_from(["trio", "leave-out"]))
+def test_everyone_is_placed_exactly_once(roster, seed, odd):
+    scores = score_roster(roster)
+    pairing = match(scores.total, [p.key for p in roster.people], seed=seed, odd=odd)
+    placed = [i for g in pairing.groups for i in g.members] + [u.index for u in pairing.unmatched]
+    assert sorted(placed) == list(range(len(roster.people)))
+    assert all(len(g.members) in (2, 3) for g in pairing.groups)
+    assert sum(len(g.members) == 3 for g in pairing.groups) == (
+        len(roster.people) % 2 if odd == "trio" else 0
+    )
+    assert len(pairing.unmatched) == (len(roster.people) % 2 if odd == "leave-out" else 0)
+    assert all(u.reason == ODD_LEFT_OUT for u in pairing.unmatched)
+
+
+@settings(max_examples=40, deadline=None)
+@given(roster=rosters, seed=st.integers(0, 2**16), shuffle=st.randoms(use_true_random=False))
+def test_same_roster_and_seed_give_the_same_pairs_whatever_the_row_order(roster, seed, shuffle):
+    keys = [p.key for p in roster.people]
+    first = match(score_roster(roster).total, keys, seed=seed)
+    again = match(score_roster(roster).total, keys, seed=seed)
+    assert first == again
+    rows = list(roster.people)
+    shuffle.shuffle(rows)
+    reordered = Roster(people=tuple(rows), has_skills=True)
+    other = match(score_roster(reordered).total, [p.key for p in rows], seed=seed)
+    assert keys_of(roster, first.groups) == keys_of(reordered, other.groups)
+
+
+@settings(max_examples=40, deadline=None)
+@given(roster=rosters, seed=st.integers(0, 2**16))
+def test_no_exchange_of_partners_between_two_pairs_would_raise_the_total(roster, seed):
+    scores = score_roster(roster).total
+    pairing = match(scores, [p.key for p in roster.people], seed=seed, odd="leave-out")
+    pairs = [g.members for g in pairing.groups]
+    for (a, b), (c, d) in combinations(pairs, 2):
+        now = scores[a, b] + scores[c, d]
+        assert scores[a, c] + scores[b, d] <= now + 1e-9
+        assert scores[a, d] + scores[b, c] <= now + 1e-9
+
+
+def test_a_majority_specialty_gets_the_fewest_possible_same_specialty_pairs():
+    # 60% Engineering: 24 of 40; the 16 others can take 16 engineers, the other 8 pair up.
+    specialties = ["Eng"] * 24 + ["Data", "Sales", "HR", "Legal"] * 4
+    rng = random.Random(7)
+    rng.shuffle(specialties)
+    for seed in range(5):
+        roster = make_roster(40, specialties, seed)
+        roster = Roster(
+            people=tuple(
+                Person(**{**p.__dict__, "specialty": specialties[i]})
+                for i, p in enumerate(roster.people)
+            ),
+            has_skills=True,
+        )
+        pairing = match(score_roster(roster).total, [p.key for p in roster.people], seed=seed)
+        assert fewest_same_specialty_links(roster) == 4
+        same_pairs = [
+            g for g in pairing.groups if len({roster.people[i].specialty for i in g.members}) == 1
+        ]
+        assert len(same_pairs) == 4
+        assert all(roster.people[g.members[0]].specialty == "Eng" for g in same_pairs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(roster=rosters, seed=st.integers(0, 2**16), odd=st.sampled_from(["trio", "leave-out"]))
+def test_same_specialty_links_are_the_fewest_possible(roster, seed, odd):
+    pairing = match(score_roster(roster).total, [p.key for p in roster.people], seed=seed, odd=odd)
+    groups = [g.members for g in pairing.groups]
+    assert same_specialty_links(roster, groups) == fewest_same_specialty_links(roster, odd)
+
+
+def test_the_odd_person_joins_the_pair_they_fit_best():
+    # Three engineers would clash; the odd designer must join the pair with a data person.
+    people = (
+        Person(key="e1", name="e1", specialty="Eng", skills=("python",), wants=("design",)),
+        Person(key="d1", name="d1", specialty="Design", skills=("design",), wants=("python",)),
+        Person(key="e2", name="e2", specialty="Eng", skills=("python",), wants=("sql",)),
+        Person(key="s1", name="s1", specialty="Data", skills=("sql",), wants=("python", "design")),
+        Person(key="d2", name="d2", specialty="Design", skills=("design",), wants=("sql",)),
+    )
+    roster = Roster(people=people, has_skills=True)
+    pairing = match(score_roster(roster).total, [p.key for p in people], seed=0)
+    trio = next(g for g in pairing.groups if len(g.members) == 3)
+    assert sorted(people[i].key for i in trio.members) == ["d2", "e2", "s1"]
+
+
+def test_random_baseline_places_everyone():
+    groups = random_pairing(7, seed=3)
+    assert sorted(i for g in groups for i in g) == list(range(7))
+    assert [len(g) for g in groups].count(3) == 1
+    assert sorted(i for g in random_pairing(7, seed=3, odd="leave-out") for i in g) != list(
+        range(7)
+    )
+
+
+def test_group_scores_are_the_sum_of_their_links():
+    roster = make_roster(9, ["Eng", "Data", "Ops"], 1)
+    scores = score_roster(roster).total
+    pairing = match(scores, [p.key for p in roster.people], seed=0)
+    for g in pairing.groups:
+        expected = sum(scores[x, y] for x, y in combinations(g.members, 2))
+        assert np.isclose(g.score, expected)

@@ -1,0 +1,131 @@
+"""The two-way score: each direction on its own, penalties and bonuses as documented."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pairctl.core.matching import match
+from pairctl.core.model import Person, Roster
+from pairctl.core.scoring import Weights, lesson, score_roster, strength
+
+
+def person(key: str, specialty: str, skills=(), wants=(), experience=None, department="") -> Person:
+    return Person(
+        key=key,
+        name=key,
+        specialty=specialty,
+        skills=tuple(skills),
+        wants=tuple(wants),
+        experience=experience,
+        department=department,
+    )
+
+
+def test_each_direction_counts_what_one_can_teach_that_the_other_wants():
+    ana = person("ana", "Engineering", skills=["Python", "SQL"], wants=["Negotiation"])
+    bo = person(
+        "bo", "Sales", skills=["negotiation ", "Budgeting"], wants=["python", "sql", "Excel"]
+    )
+    scores = score_roster(Roster(people=(ana, bo), has_skills=True))
+    assert scores.teaches[0, 1] == 2  # ana -> bo: Python, SQL (case and spaces ignored)
+    assert scores.teaches[1, 0] == 1  # bo -> ana: Negotiation
+    assert lesson(ana, bo, True) == ("Python", "SQL")
+    assert lesson(bo, ana, True) == ("negotiation ",)
+
+
+def test_score_matches_the_documented_formula():
+    w = Weights()
+    ana = person("ana", "Eng", ["a", "b"], ["c"], experience=2, department="R&D")
+    bo = person("bo", "Sales", ["c"], ["a", "b"], experience=22, department="Sales")
+    s = score_roster(Roster(people=(ana, bo), has_skills=True), w).total[0, 1]
+    ab, ba = 0.75, 0.5  # 1 - 2^-2, 1 - 2^-1
+    expected = w.teach * (ab + ba) + w.mutual * min(ab, ba) + w.cross_department + w.experience_gap
+    assert s == pytest.approx(expected)
+
+
+def test_same_specialty_costs_more_than_any_two_pairs_can_gain():
+    w = Weights()
+    assert w.same_specialty > 2 * w.max_positive()
+    a = person("a", "Data", ["x"], ["y"])
+    b = person("b", "data ", ["y"], ["x"])  # same specialty, spelled differently
+    c = person("c", "Legal", [], [])
+    total = score_roster(Roster(people=(a, b, c), has_skills=True), w).total
+    assert total[0, 1] < 0 < total[0, 1] + w.same_specialty
+    assert total[0, 2] == 0.0
+
+
+def test_blank_specialty_and_department_never_count_as_shared():
+    a = person("a", "", ["x"], ["y"])
+    b = person("b", "", ["y"], ["x"])
+    total = score_roster(Roster(people=(a, b), has_skills=True)).total
+    assert total[0, 1] > 0  # no penalty, no department bonus
+    assert total[0, 1] == pytest.approx(2 * 0.5 + 0.5)
+
+
+def test_without_skill_columns_people_teach_their_specialty_to_other_specialties():
+    people = (person("a", "Eng"), person("b", "Sales"), person("c", "Eng"))
+    roster = Roster(people=people, has_skills=False)
+    scores = score_roster(roster)
+    assert scores.teaches[0, 1] == 1 and scores.teaches[1, 0] == 1
+    assert scores.teaches[0, 2] == 0
+    assert lesson(people[0], people[1], False) == ("Eng",)
+    assert lesson(people[0], people[2], False) == ()
+
+
+def test_strength_saturates_below_one():
+    s = strength(np.array([0.0, 1.0, 2.0, 10.0]))
+    assert list(s[:3]) == [0.0, 0.5, 0.75]
+    assert s[3] < 1.0
+
+
+def test_scores_do_not_depend_on_row_order():
+    people = (
+        person("a", "Eng", ["x", "y"], ["z"], 3, "R"),
+        person("b", "Ops", ["z"], ["y"], 9, "S"),
+        person("c", "Law", ["y", "q"], ["x"], 30, "R"),
+    )
+    s1 = score_roster(Roster(people=people, has_skills=True)).total
+    s2 = score_roster(Roster(people=people[::-1], has_skills=True)).total
+    np.testing.assert_array_equal(s1, s2[::-1, ::-1])
+
+
+def test_the_worked_example_in_docs_scoring():
+    ana = Person(
+        key="E001",
+        name="Ana",
+        specialty="Software Engineering",
+        skills=("Python", "SQL", "Git"),
+        wants=("Negotiation", "Public speaking"),
+        experience=2,
+        department="Product",
+    )
+    bo = Person(
+        key="E002",
+        name="Bo",
+        specialty="Sales",
+        skills=("Negotiation", "Public speaking", "Budgeting"),
+        wants=("Python", "Excel"),
+        experience=19,
+        department="Revenue",
+    )
+    cy = Person(
+        key="E003",
+        name="Cy",
+        specialty="Software Engineering",
+        skills=("Python", "Kubernetes"),
+        wants=("SQL",),
+        experience=6,
+        department="Product",
+    )
+    roster = Roster(people=(ana, bo, cy), has_skills=True)
+    total = score_roster(roster).total
+    assert total[0, 1] == pytest.approx(2.25)
+    assert total[1, 2] == pytest.approx(1.00)
+    assert total[0, 2] == pytest.approx(-9.40)
+
+    trio = match(total, ["E001", "E002", "E003"]).groups
+    assert [g.members for g in trio] == [(0, 1, 2)]
+    left = match(total, ["E001", "E002", "E003"], odd="leave-out")
+    assert [g.members for g in left.groups] == [(0, 1)]
+    assert [u.index for u in left.unmatched] == [2]
