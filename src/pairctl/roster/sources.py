@@ -1,0 +1,296 @@
+"""Bytes in, a grid of cells out: file reading, CSV decoding and sniffing, workbooks via calamine.
+
+Nothing here knows about people or columns; `header` and `people` work on the grid.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import math
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, BinaryIO, TypeAlias
+
+from pairctl.errors import RosterError, UsageError
+
+CSV_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
+WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
+
+# Magic numbers: xlsx/xlsm/ods are zip archives, xls (and password-protected xlsx) are OLE files.
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted OOXML workbook is an OLE container holding a stream of this name (UTF-16).
+_ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_ROWS = 100
+
+Cell: TypeAlias = Any
+"""A cell as the source gives it: always `str` for CSV; str/int/float/bool/date... for workbooks."""
+
+
+@dataclass
+class Grid:
+    """A sheet as rows of cells. Row `i` of `rows` is spreadsheet row `i + 1`."""
+
+    rows: list[list[Cell]]
+    typed: bool
+    """True when cells may be numbers or dates (workbooks); False when all are str (CSV)."""
+
+
+def _cp1252_gaps(error: UnicodeError) -> tuple[str, int]:
+    # cp1252 leaves 0x81 0x8D 0x8F 0x90 0x9D undefined; Windows maps them to the same code
+    # points as latin-1, so a file Excel wrote decodes the way Excel shows it.
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("pairctl-cp1252-gaps", _cp1252_gaps)
+
+
+def read_source(path: str, stdin: BinaryIO | None) -> tuple[str, bytes]:
+    """The name to show in messages and the raw bytes of the roster."""
+    if path == "-":
+        if stdin is None:
+            raise UsageError("roster '-' means standard input, but no standard input was given")
+        try:
+            data = stdin.read()
+        except OSError as error:
+            raise RosterError(f"<stdin>: cannot read ({error.strerror or error})") from None
+        if isinstance(data, str):  # a text stream slipped through; keep going as UTF-8
+            data = data.encode("utf-8")
+        return "<stdin>", data or b""
+    try:
+        with open(path, "rb") as handle:
+            return path, handle.read()
+    except FileNotFoundError:
+        raise RosterError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise RosterError(f"{path}: is a directory, not a roster file") from None
+    except PermissionError:
+        raise RosterError(f"{path}: cannot read the file (permission denied)") from None
+    except OSError as error:
+        raise RosterError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    except ValueError as error:  # a NUL or an unencodable character in the path
+        raise RosterError(f"{path!r}: not a usable file name ({error})") from None
+
+
+def looks_like_workbook(data: bytes) -> bool:
+    return data.startswith((_ZIP_MAGIC, _OLE_MAGIC))
+
+
+def is_workbook(path: str, data: bytes) -> bool:
+    """Extension decides; content decides for unknown extensions and standard input."""
+    ext = os.path.splitext(path)[1].casefold() if path != "-" else ""
+    if ext in WORKBOOK_EXTENSIONS:
+        return True
+    if ext in CSV_EXTENSIONS:
+        return False
+    return looks_like_workbook(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
+    """Decode CSV bytes the way the program that wrote them meant; returns text and warnings."""
+    warnings: list[str] = []
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        encoding = _bomless_utf16(data) or ""
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            # The file announced its encoding, so guessing another would only garble more.
+            text = data.decode(encoding, errors="replace")
+            warnings.append(
+                f"{where}: some bytes are not valid {encoding.upper().removesuffix('-SIG')}; "
+                "they were replaced by \ufffd"
+            )
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Excel's plain "CSV" on Windows is written in the ANSI code page.
+            text = data.decode("cp1252", errors="pairctl-cp1252-gaps")
+    if "\x00" in text:
+        raise RosterError(f"{where}: cannot read as CSV text (it holds NUL bytes: a binary file?)")
+    return text, warnings
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    # Some exporters write UTF-16 without a BOM; ASCII-heavy text then has a NUL in every
+    # other byte. Only claim it when the pattern is overwhelming.
+    sample = data[:4000]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > 0.9 * half and even.count(0) < 0.1 * half:
+        return "utf-16-le"
+    if even.count(0) > 0.9 * half and odd.count(0) < 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first rows most consistently into more than one field.
+
+    Counting the most common field count (rather than requiring every row to agree) keeps a
+    title line above the header, or a name like "Brown, Mia" in a ;-file, from misleading it.
+    """
+    best = (0, 0, -len(_DELIMITERS))
+    choice = ","
+    for rank, delimiter in enumerate(_DELIMITERS):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            counts = Counter(len(row) for row in islice(reader, _SNIFF_ROWS) if len(row) > 1)
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, frequency = max(counts.items(), key=lambda item: (item[1], item[0]))
+        score = (frequency, width, -rank)
+        if score > best:
+            best, choice = score, delimiter
+    return choice
+
+
+def csv_grid(data: bytes, where: str) -> tuple[Grid, list[str]]:
+    """Parse CSV bytes into rows of text. Blank lines stay as empty rows so numbering holds."""
+    text, warnings = decode_text(data, where)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as error:
+        # The failing record is the next one; its number is what the user sees in Excel.
+        raise RosterError(f"{where}, row {len(rows) + 1}: cannot parse CSV ({error})") from None
+    return Grid(rows, typed=False), warnings
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks
+
+
+class Workbook:
+    """A calamine workbook: sheet names in order, and each sheet as a `Grid`."""
+
+    def __init__(self, path: str, data: bytes, where: str) -> None:
+        import python_calamine  # deferred: only workbook users pay for the import
+
+        self._where = where
+        self._error_type = python_calamine.CalamineError
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except BaseException as error:
+            _reraise_interrupts(error)
+            raise RosterError(
+                f"{where}: cannot read workbook ({_workbook_reason(path, data, error)})"
+            ) from None
+        meta = self._book.sheets_metadata
+        self.names: list[str] = [m.name for m in meta]
+        worksheet = python_calamine.SheetTypeEnum.WorkSheet
+        visible = python_calamine.SheetVisibleEnum.Visible
+        # Hidden sheets usually hold lookup tables; try the ones a person sees first.
+        sheets = [m for m in meta if m.typ == worksheet]
+        self.candidates: list[str] = [m.name for m in sheets if m.visible == visible]
+        self.candidates += [m.name for m in sheets if m.visible != visible]
+
+    def grid(self, name: str) -> Grid:
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+            # skip_empty_area=False keeps row i as spreadsheet row i + 1.
+            rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
+        except BaseException as error:
+            _reraise_interrupts(error)
+            reason = _short(str(error)) or type(error).__name__
+            raise RosterError(
+                f"{self._where}: cannot read workbook (sheet {name!r}: {reason})"
+            ) from None
+        return Grid(rows, typed=True)
+
+
+def _reraise_interrupts(error: BaseException) -> None:
+    # calamine turns a Rust panic on a damaged file into pyo3's PanicException, which derives
+    # from BaseException; that is a bad file, but Ctrl-C and exits must still get through.
+    if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise error
+
+
+def _workbook_reason(path: str, data: bytes, error: Exception) -> str:
+    """A short reason a workbook did not open, in words a coordinator can act on."""
+    if type(error).__name__ == "PasswordError":
+        return "it is password-protected; save a copy without a password"
+    if not data:
+        return "the file is empty"
+    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_STREAM in data:
+        return "it is password-protected; save a copy without a password"
+    if not looks_like_workbook(data):
+        # "Export to Excel" buttons often write HTML or CSV under an .xls name.
+        head = data[:4096].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+            return "not an Excel or OpenDocument file: it is a web page or XML"
+        if b"\x00" not in head:
+            return "not an Excel or OpenDocument file: it looks like text; rename it to .csv"
+        return "not an Excel or OpenDocument file"
+    # from_filelike only says "Cannot detect file format"; reading by extension says more.
+    if path != "-" and os.path.splitext(path)[1].casefold() in WORKBOOK_EXTENSIONS:
+        import python_calamine
+
+        try:
+            python_calamine.CalamineWorkbook.from_path(path).close()
+        except BaseException as detail:
+            _reraise_interrupts(detail)
+            return f"damaged or not a workbook: {_short(str(detail))}"
+    return f"damaged or not a workbook: {_short(str(error))}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def cell_text(value: Cell) -> str:
+    """A workbook cell as a person reads it on screen: 1.0 -> '1', dates in ISO, TRUE/FALSE."""
+    if type(value) is str:
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        # 15 significant digits is what Excel shows; it hides binary noise like 0.1+0.2.
+        return format(value, ".15g") if math.isfinite(value) else ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return str(value)
+
+
+def row_is_blank(row: Sequence[Cell], typed: bool) -> bool:
+    """True when every cell is empty or whitespace (Excel leaves such rows at the end)."""
+    if not typed:
+        return not "".join(row).strip()
+    return not any(c.strip() if type(c) is str else c is not None for c in row)

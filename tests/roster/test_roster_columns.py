@@ -1,0 +1,257 @@
+"""Which column feeds which field: the header row, aliases, --map, blind and unused columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pairctl.errors import RosterError, UsageError
+from pairctl.roster import read_roster
+from pairctl.roster.header import ALIASES, is_blind, normalise
+
+from .builders import HEADER, PEOPLE, csv_text, write_csv
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Messages name the file as given; a bare name makes them read like the user's.
+    monkeypatch.chdir(tmp_path)
+
+
+def roster_of(header: list[str], rows: list[list[str]], **kwargs):
+    write_csv(Path("roster.csv"), [header, *rows])
+    return read_roster("roster.csv", **kwargs)
+
+
+def error_of(header: list[str], rows: list[list[str]], **kwargs) -> str:
+    with pytest.raises(RosterError) as caught:
+        roster_of(header, rows, **kwargs)
+    return caught.value.message
+
+
+TWO = [["1", "Ana", "Eng"], ["2", "Bo", "Ops"]]
+
+
+def test_headers_match_whatever_the_case_spaces_and_punctuation() -> None:
+    header = [
+        "employee_id", "FULL NAME", "E-Mail Address", "speciality", "Skill-set",
+        "want to learn", "Experience (years)", "Dept.", "Reports To",
+    ]  # fmt: skip
+    row = ["9", "Ana", "a@x.org", "Eng", "Go", "Rust", "3", "R&D", "7"]
+    roster = roster_of(header, [row, ["10", *row[1:]]])
+    assert roster.mapping.fields == {
+        "key": "employee_id",
+        "name": "FULL NAME",
+        "email": "E-Mail Address",
+        "specialty": "speciality",
+        "skills": "Skill-set",
+        "wants": "want to learn",
+        "experience": "Experience (years)",
+        "department": "Dept.",
+        "manager": "Reports To",
+    }
+    assert roster.people[0].wants == ("Rust",)
+    assert roster.mapping.unused == roster.mapping.blind == ()
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Employee Number", "key"), ("EmployeeNumber", "key"), ("Staff ID", "key"),
+        ("Employee No.", "key"), ("Person ID", "key"), ("EmpID", "key"),
+        ("Employee", "name"), ("Work email", "email"),
+        ("Discipline", "specialty"), ("Job Role", "specialty"), ("JobRole", "specialty"),
+        ("Function", "specialty"), ("Practice", "specialty"), ("Field", "specialty"),
+        ("Can teach", "skills"), ("Expertise", "skills"), ("Strengths", "skills"),
+        ("Learning goals", "wants"), ("Interests", "wants"),
+        ("TotalWorkingYears", "experience"), ("Years experience", "experience"),
+        ("Team", "department"), ("Division", "department"),
+        ("Line manager", "manager"), ("Manager ID", "manager"),
+    ],
+)  # fmt: skip
+def test_aliases(header: str, field: str) -> None:
+    columns = {"key": "ID", "specialty": "Specialty"}
+    columns[field] = header
+    roster = roster_of(list(columns.values()), [["1", "Eng"], ["2", "Ops"]])
+    assert roster.mapping.fields[field] == header
+
+
+def test_no_spelling_belongs_to_two_fields() -> None:
+    seen: dict[str, str] = {}
+    for field, spellings in ALIASES.items():
+        for spelling in spellings:
+            assert seen.setdefault(normalise(spelling), field) == field, spelling
+
+
+def test_survey_response_id_is_not_a_person_key() -> None:
+    message = error_of(["ResponseId", "Specialty"], TWO)
+    assert message == (
+        "roster.csv: no person key column (looked for ID, Employee ID, EmployeeNumber, Email, "
+        "Name …); use --map key=COLUMN"
+    )
+
+
+def test_missing_specialty_message() -> None:
+    message = error_of(["ID", "Name", "Department"], TWO)
+    assert message == (
+        "roster.csv: no specialty column (looked for Specialty, Speciality, Discipline, "
+        "Job Role, Function …); use --map specialty=COLUMN"
+    )
+
+
+def test_both_missing_is_still_one_line() -> None:
+    message = error_of(["ResponseId", "DevType"], TWO)
+    assert "no person key column" in message
+    assert "no specialty column" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Age", "Gender", "JobLevel", "MonthlyIncome", "Job Title", "Position", "Grade", "Band",
+        "Date of Birth", "DOB", "Sex", "Race", "Ethnicity", "Hispanic/Latino", "MaritalStatus",
+        "Religion", "Disability status", "Salary (USD)", "PayRate", "Citizenship",
+        "Nationality", "StockOptionLevel", "age_group", "Over18 age",
+    ],
+)  # fmt: skip
+def test_blind_columns(header: str) -> None:
+    assert is_blind(header)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Manager", "LanguageHaveWorkedWith", "Stage", "Page views", "Usage", "Essex office",
+        "Racetrack", "Leveller", "Paying customer", "Attrition", "Employee Count",
+    ],
+)  # fmt: skip
+def test_not_blind(header: str) -> None:
+    assert not is_blind(header)
+
+
+def test_blind_and_unused_are_listed_in_sheet_order() -> None:
+    header = ["Age", "ID", "Notes", "Specialty", "JobLevel", "Favourite colour", "Gender"]
+    roster = roster_of(header, [["30", "1", "", "Eng", "2", "red", "F"]] * 1 + [["31", "2"]])
+    assert roster.mapping.blind == ("Age", "JobLevel", "Gender")
+    assert roster.mapping.unused == ("Notes", "Favourite colour")
+    assert set(roster.mapping.fields) == {"key", "specialty"}
+
+
+def test_mapping_makes_a_blind_column_a_field() -> None:
+    header = ["EmpID", "Position", "Sex"]
+    roster = roster_of(header, [["1", "Analyst", "F"], ["2", "Engineer", "M"]],
+                       mapping={"specialty": "Position"})  # fmt: skip
+    assert roster.mapping.fields == {"key": "EmpID", "specialty": "Position"}
+    assert roster.mapping.blind == ("Sex",)
+    assert [p.specialty for p in roster.people] == ["Analyst", "Engineer"]
+
+
+def test_mapping_wins_over_aliases() -> None:
+    header = ["ID", "Specialty", "Practice area", "Skills", "Tools"]
+    rows = [["1", "old", "Data", "x", "SQL"], ["2", "old", "Ops", "y", "Bash"]]
+    roster = roster_of(header, rows, mapping={"specialty": "practice AREA", "skills": "Tools"})
+    assert roster.mapping.fields == {"key": "ID", "specialty": "Practice area", "skills": "Tools"}
+    assert [p.specialty for p in roster.people] == ["Data", "Ops"]
+    assert [p.skills for p in roster.people] == [("SQL",), ("Bash",)]
+    assert roster.mapping.unused == ("Specialty", "Skills")
+
+
+def test_mapping_field_names_are_checked_before_the_file_is_read() -> None:
+    with pytest.raises(UsageError) as caught:
+        read_roster("missing.csv", mapping={"colour": "Favourite colour"})
+    assert "unknown field 'colour'" in caught.value.message
+    assert "key, name, email, specialty" in caught.value.message
+    with pytest.raises(UsageError, match="column name"):
+        read_roster("missing.csv", mapping={"specialty": "  "})
+
+
+def test_mapped_column_that_is_not_there_lists_the_columns() -> None:
+    message = error_of(["ID", "Name", "Specialty"], TWO, mapping={"skills": "Can Teach"})
+    assert message == (
+        "roster.csv: no column 'Can Teach' (from --map skills=Can Teach); "
+        "the columns are 'ID', 'Name', 'Specialty'"
+    )
+
+
+def test_long_column_lists_are_shortened() -> None:
+    header = ["ID", "Specialty", *[f"Q{i}" for i in range(38)]]
+    message = error_of(header, [["1", "A"], ["2", "B"]], mapping={"skills": "Nope"})
+    assert "'Q9'" in message
+    assert "'Q10'" not in message
+    assert message.endswith(", … (40 in all)")
+
+
+def test_key_falls_back_to_email_then_name() -> None:
+    by_email = roster_of(["Email", "Name", "Specialty"],
+                         [["a@x.org", "Ana", "Eng"], ["b@x.org", "Bo", "Ops"]])  # fmt: skip
+    assert by_email.key_field == "email"
+    assert [p.key for p in by_email.people] == ["a@x.org", "b@x.org"]
+    assert by_email.people[0].email == "a@x.org"
+
+    by_name = roster_of(["Name", "Specialty"], [["Ana", "Eng"], ["Bo", "Ops"]])
+    assert by_name.key_field == "name"
+    assert [(p.key, p.name) for p in by_name.people] == [("Ana", "Ana"), ("Bo", "Bo")]
+
+
+def test_header_below_title_and_notes() -> None:
+    notes = [[f"note {i}"] for i in range(25)]
+    path = Path("roster.csv")
+    path.write_text(csv_text([["Mentoring 2025"], [], *notes, HEADER, *PEOPLE]), encoding="utf-8")
+    roster = read_roster("roster.csv")
+    assert roster.header_row == 28
+    assert [p.row for p in roster.people] == [29, 30, 31]
+
+
+def test_header_too_far_down_is_not_found() -> None:
+    notes = [[f"note {i}"] for i in range(40)]
+    Path("roster.csv").write_text(csv_text([*notes, HEADER, *PEOPLE]), encoding="utf-8")
+    with pytest.raises(RosterError, match="no specialty column"):
+        read_roster("roster.csv")
+
+
+def test_the_row_with_most_known_names_is_the_header() -> None:
+    # A legend row above also names a key and a specialty; the real header names more.
+    rows = [["ID", "Specialty"], ["ID", "Name", "Specialty", "Skills"], ["1", "Ana", "Eng", "Go"],
+            ["2", "Bo", "Ops", "Rust"]]  # fmt: skip
+    write_csv(Path("roster.csv"), rows)
+    roster = read_roster("roster.csv")
+    assert roster.header_row == 2
+    assert [p.name for p in roster.people] == ["Ana", "Bo"]
+
+
+def test_needed_duplicate_column_is_an_error() -> None:
+    message = error_of(["ID", "Skills", "Specialty", "Skills"], [["1", "a", "E", "b"]] * 2)
+    assert message == (
+        "roster.csv, row 1: column 'Skills' (skills) appears more than once (columns B and D); "
+        "rename or delete the extra ones"
+    )
+
+
+def test_mapped_duplicate_column_is_an_error() -> None:
+    message = error_of(["ID", "Area", "Specialty", "Area"], [["1", "a", "E", "b"]] * 2,
+                       mapping={"specialty": "Area"})  # fmt: skip
+    assert "column 'Area' (specialty) appears more than once" in message
+
+
+def test_unneeded_duplicate_columns_are_ignored() -> None:
+    roster = roster_of(["ID", "Notes", "Specialty", "Notes"], [["1", "a", "E", "b"], ["2"]])
+    assert roster.mapping.unused == ("Notes", "Notes")
+
+
+def test_two_columns_for_one_field_warns_and_prefers_the_id() -> None:
+    header = ["EmpID", "Specialty", "ManagerName", "ManagerID"]
+    roster = roster_of(header, [["1", "E", "Jo Smith", "17"], ["2", "O", "Al Wu", "18"]])
+    assert roster.mapping.fields["manager"] == "ManagerID"
+    assert [p.manager for p in roster.people] == ["17", "18"]
+    assert roster.mapping.unused == ("ManagerName",)
+    assert roster.warnings == (
+        "roster.csv: columns 'ManagerID' and 'ManagerName' both look like manager; "
+        "using 'ManagerID' (choose with --map manager=COLUMN)",
+    )
+
+
+def test_has_skills_needs_a_skills_or_wants_column() -> None:
+    assert not roster_of(["ID", "Specialty"], TWO).has_skills
+    assert roster_of(["ID", "Specialty", "Interests"], TWO).has_skills
