@@ -1,0 +1,57 @@
+"""The pairing as one CSV: the Pairs table, then everyone unmatched as extra rows.
+
+UTF-8 with a byte-order mark so Excel shows accents, CRLF line ends, and every text cell
+neutralised against formula injection (Excel and LibreOffice run a CSV cell starting with `=`).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from pairctl.core.report import RunReport
+from pairctl.output.atomic import atomic_write
+from pairctl.output.neutralise import safe_cell
+from pairctl.output.tables import MEMBER_FIELDS, Table, Value, pairs_table
+
+UNMATCHED_LABEL = "unmatched"
+"""The `Pair` value of an unmatched person's row."""
+
+
+def write_csv(report: RunReport, path: Path) -> None:
+    """Write the pairing CSV to `path`, replacing it atomically."""
+    atomic_write(Path(path), lambda tmp: _save(report, tmp))
+
+
+def everyone_table(report: RunReport) -> Table:
+    """The Pairs table plus one row per unmatched person: `Pair` is 'unmatched', the person
+    fills the A columns and the reason goes in Notes."""
+    table = pairs_table(report)
+    header = table.header
+    first = header.index("A key")
+    notes = header.index("Notes")
+    rows = list(table.rows)
+    for person, reason in report.unmatched:
+        row: list[Value] = [None] * len(header)
+        row[0] = UNMATCHED_LABEL
+        for offset, name in enumerate(MEMBER_FIELDS):
+            row[first + offset] = getattr(person, name)
+        row[notes] = reason
+        rows.append(tuple(row))
+    return Table(table.name, header, rows)
+
+
+def _save(report: RunReport, path: Path) -> None:
+    table = everyone_table(report)
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(table.header)
+        writer.writerows([_text(value) for value in row] for row in table.rows)
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return safe_cell(value)
+    return str(value)

@@ -1,0 +1,78 @@
+"""The pairing as JSON for scripts. The shape is an API: add keys, never rename or drop them.
+
+```
+{"people": n,
+ "pairs": [{"members": [key, ...], "score": x,
+            "lessons": [{"teacher": key, "learner": key, "skills": [...]}], "notes": [...]}],
+ "unmatched": [{"key": key, "reason": "..."}],
+ "total_score": x, "metrics": {...}, "baseline": {...},
+ "solver": "...", "seed": n, "warnings": [...], "run_info": {label: value}}
+```
+
+A trio has three members. Keys are strings. Floats are rounded to 4 decimals; a float that is
+not finite (NaN, infinity) becomes null, since JSON has no such number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from pairctl.core.report import GroupView, Metrics, RunReport
+from pairctl.output.atomic import atomic_write
+
+DECIMALS = 4
+
+
+def report_to_dict(report: RunReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data, in the documented shape."""
+    return {
+        "people": report.metrics.people,
+        "pairs": [_group(group) for group in report.groups],
+        "unmatched": [{"key": person.key, "reason": reason} for person, reason in report.unmatched],
+        "total_score": _number(report.metrics.total_score),
+        "metrics": _metrics(report.metrics),
+        "baseline": _metrics(report.baseline),
+        "solver": report.solver,
+        "seed": report.seed,
+        "warnings": list(report.warnings),
+        "run_info": dict(report.run_info),
+    }
+
+
+def write_json(report: RunReport, path: Path) -> None:
+    """Write the report as UTF-8 JSON (no BOM) to `path`, replacing it atomically."""
+    text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2, allow_nan=False)
+
+    def save(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text + "\n")
+
+    atomic_write(Path(path), save)
+
+
+def _group(group: GroupView) -> dict[str, Any]:
+    return {
+        "members": [person.key for person in group.members],
+        "score": _number(group.score),
+        "lessons": [
+            {"teacher": lesson.teacher, "learner": lesson.learner, "skills": list(lesson.skills)}
+            for lesson in group.lessons
+        ],
+        "notes": list(group.notes),
+    }
+
+
+def _metrics(metrics: Metrics) -> dict[str, Any]:
+    return {
+        field.name: _number(getattr(metrics, field.name)) for field in dataclasses.fields(metrics)
+    }
+
+
+def _number(value: float) -> float | int | None:
+    if isinstance(value, float):
+        return round(value, DECIMALS) if math.isfinite(value) else None
+    return value

@@ -1,0 +1,136 @@
+"""A RunReport as plain tables (header + rows) that the XLSX and CSV writers share.
+
+Cell values are `str` for text (roster text, notes, labels), `int`/`float` for figures we
+computed, and `None` for an empty cell. Writers treat every `str` as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass, field
+
+from pairctl.core.model import Person
+from pairctl.core.report import GroupView, Metrics, RunReport
+
+Value = str | int | float | None
+
+SKILL_SEP = "; "
+MEMBER_FIELDS = ("key", "name", "email", "specialty", "department")
+SCORE_DECIMALS = 3
+PCT_DECIMALS = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet's worth of data."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: list[tuple[Value, ...]]
+    footer: list[tuple[Value, ...]] = field(default_factory=list)
+    """Rows shown after a blank line below the data, outside the filter (e.g. warnings)."""
+
+
+def letters(report: RunReport) -> str:
+    """Column-group letters for members: 'AB', or 'ABC' when any group is a trio."""
+    largest = max((len(group.members) for group in report.groups), default=2)
+    return string.ascii_uppercase[: max(2, largest)]
+
+
+def _links(labels: str) -> list[tuple[int, int]]:
+    """Ordered member index pairs for the teach columns: (A,B), (B,A), (A,C), (C,A), (B,C), ..."""
+    out: list[tuple[int, int]] = []
+    for j in range(1, len(labels)):
+        for i in range(j):
+            out += [(i, j), (j, i)]
+    return out
+
+
+def pairs_table(report: RunReport) -> Table:
+    """The Pairs sheet: one row per pair or trio, members side by side, who teaches what."""
+    labels = letters(report)
+    links = _links(labels)
+    header: list[str] = ["Pair", "Size"]
+    for label in labels:
+        header += [f"{label} {name}" for name in MEMBER_FIELDS]
+    header += [f"{labels[i]} teaches {labels[j]}" for i, j in links]
+    header += ["Score", "Notes"]
+
+    blank_member: tuple[Value, ...] = (None,) * len(MEMBER_FIELDS)
+    rows: list[tuple[Value, ...]] = []
+    for group in report.groups:
+        members = group.members
+        row: list[Value] = [group.number, len(members)]
+        for slot in range(len(labels)):
+            row += _person_cells(members[slot]) if slot < len(members) else blank_member
+        row += [_teach_cell(group, i, j) for i, j in links]
+        row += [rounded(group.score, SCORE_DECIMALS), SKILL_SEP.join(group.notes)]
+        rows.append(tuple(row))
+    return Table("Pairs", tuple(header), rows)
+
+
+def _person_cells(person: Person) -> tuple[Value, ...]:
+    return tuple(getattr(person, name) for name in MEMBER_FIELDS)
+
+
+def _teach_cell(group: GroupView, i: int, j: int) -> Value:
+    if i >= len(group.members) or j >= len(group.members):
+        return None
+    return SKILL_SEP.join(group.teaches(group.members[i].key, group.members[j].key))
+
+
+def unmatched_table(report: RunReport) -> Table:
+    """The Unmatched sheet: everyone not in a group, and why."""
+    header = ("Key", "Name", "Email", "Specialty", "Department", "Reason")
+    rows = [(*_person_cells(person), reason) for person, reason in report.unmatched]
+    return Table("Unmatched", header, rows)
+
+
+def summary_table(report: RunReport) -> Table:
+    """The Summary sheet: headline figures against the random baseline, then the warnings."""
+    rows = [
+        (label, _figure(report.metrics, name, digits), _figure(report.baseline, name, digits))
+        for label, name, digits in _METRIC_ROWS
+    ]
+    footer: list[tuple[Value, ...]] = [("Warnings",)]
+    footer += [(warning,) for warning in report.warnings] or [("none",)]
+    return Table("Summary", ("Metric", "This pairing", "Random baseline"), list(rows), footer)
+
+
+_METRIC_ROWS = (
+    ("People", "people", None),
+    ("Pairs", "pairs", None),
+    ("Trios", "trios", None),
+    ("Unmatched", "unmatched", None),
+    ("Cross-specialty groups (%)", "cross_specialty_pct", PCT_DECIMALS),
+    ("Both teach and learn (%)", "both_teach_pct", PCT_DECIMALS),
+    ("Mean score per link", "mean_score", SCORE_DECIMALS),
+    ("Total score", "total_score", SCORE_DECIMALS),
+)
+
+
+def _figure(metrics: Metrics, name: str, digits: int | None) -> Value:
+    value: int | float = getattr(metrics, name)
+    return value if digits is None else rounded(value, digits)
+
+
+def rounded(value: float, digits: int) -> float | None:
+    """`value` rounded for display; None (an empty cell) when it is NaN or infinite, which a
+    spreadsheet cannot hold as a number."""
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def run_info_table(report: RunReport) -> Table:
+    """The Run info sheet: where the pairing came from, so it can be traced and re-run."""
+    return Table("Run info", ("Field", "Value"), [tuple(row) for row in report.run_info])
+
+
+def workbook_tables(report: RunReport) -> list[Table]:
+    """Every sheet of the workbook, in order."""
+    return [
+        pairs_table(report),
+        unmatched_table(report),
+        summary_table(report),
+        run_info_table(report),
+    ]

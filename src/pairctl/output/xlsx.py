@@ -1,0 +1,104 @@
+"""The pairing workbook: Pairs, Unmatched, Summary and Run info sheets.
+
+Written in openpyxl's write-only (streaming) mode so 50,000 pairs stay quick and small in
+memory. Write-only means column widths, frozen panes and the header style must be set before
+the first row goes out; widths are therefore measured from the tables first.
+
+openpyxl is imported inside the functions: it costs ~0.15 s, which `pairctl --help` and the
+CSV/JSON outputs should not pay.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pairctl.core.report import RunReport
+from pairctl.output.atomic import atomic_write
+from pairctl.output.neutralise import xlsx_text
+from pairctl.output.tables import Table, Value, workbook_tables
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+MAX_WIDTH = 60
+"""Widest a column gets, in characters; longer text wraps."""
+MIN_WIDTH = 6
+_NOT_PLAIN = ("=", "#")
+
+
+def write_xlsx(report: RunReport, path: Path) -> None:
+    """Write the pairing workbook to `path`, replacing it atomically."""
+    atomic_write(Path(path), lambda tmp: _save(report, tmp))
+
+
+def _save(report: RunReport, path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for table in workbook_tables(report):
+        _write_sheet(workbook.create_sheet(table.name), table)
+    workbook.save(path)
+
+
+def _write_sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header(title: str) -> Any:
+        cell = WriteOnlyCell(sheet, title)
+        cell.font = bold
+        return cell
+
+    def cell(value: Value, width: float) -> Any:
+        if not isinstance(value, str):
+            return value
+        if not value:
+            return None
+        text = xlsx_text(value)
+        long = len(text) > width
+        # openpyxl stores a str starting with '=' as a formula and '#N/A' & co. as an error:
+        # those get an explicit text cell. Other strings go in plain, which openpyxl types as
+        # text itself; a cell object for every string would cost a third more time.
+        if not long and not text.startswith(_NOT_PLAIN):
+            return text
+        out = WriteOnlyCell(sheet, text)
+        out.data_type = "s"
+        if long:
+            out.alignment = wrap
+        return out
+
+    widths = _widths(table)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{1 + len(table.rows)}"
+
+    sheet.append([header(title) for title in table.header])
+    for row in table.rows:
+        sheet.append([cell(value, widths[i]) for i, value in enumerate(row)])
+    if table.footer:
+        # Footer lines (warnings) run on into the empty cells to their right: no wrapping.
+        sheet.append([])
+        (title, *rest), *lines = table.footer
+        sheet.append([header(str(title)), *(cell(value, math.inf) for value in rest)])
+        for line in lines:
+            sheet.append([cell(value, math.inf) for value in line])
+
+
+def _widths(table: Table) -> list[float]:
+    """Column widths that fit the longest cell, header included, within MIN..MAX_WIDTH."""
+    # The header also carries the filter drop-down button, about three characters wide.
+    longest = [len(title) + 3 for title in table.header]
+    for row in table.rows:
+        for index, value in enumerate(row):
+            if value is not None:
+                size = len(value) if isinstance(value, str) else len(str(value))
+                if size > longest[index]:
+                    longest[index] = size
+    return [min(MAX_WIDTH, max(MIN_WIDTH, size + 2)) for size in longest]
