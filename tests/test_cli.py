@@ -1,0 +1,238 @@
+"""The coordinator's view of `pairctl match`: exit codes, what is printed, what is written."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from cli_helpers import read_csv_rows, run, small_roster, write_csv
+
+from pairctl import __version__
+from pairctl.errors import ExitCode
+
+ANSI = re.compile(r"\x1b\[")
+
+
+def pairs_of(sheet_rows: list[dict[str, str]]) -> set[frozenset[str]]:
+    return {
+        frozenset(k for k in (r.get("A key"), r.get("B key"), r.get("C key")) if k)
+        for r in sheet_rows
+        if r["Pair"] != "unmatched"
+    }
+
+
+def test_help_runs_as_a_module():
+    out = subprocess.run(
+        [sys.executable, "-m", "pairctl", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "match" in out.stdout
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"pairctl {__version__}"
+
+
+def test_match_writes_a_dated_sheet_beside_the_roster(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster))
+    assert result.exit_code == 0, result.stderr
+    written = list(tmp_path.glob("pairs-*.xlsx"))
+    assert len(written) == 1
+    assert re.fullmatch(r"pairs-\d{4}-\d{2}-\d{2}\.xlsx", written[0].name)
+    assert f"Wrote {written[0]}" in result.stdout
+    wb = openpyxl.load_workbook(written[0])
+    assert wb.sheetnames[:4] == ["Pairs", "Unmatched", "Summary", "Run info"]
+    # A rerun the same day keeps the first sheet and writes a fresh name.
+    again = run("match", str(roster))
+    assert again.exit_code == 0, again.stderr
+    assert len(list(tmp_path.glob("pairs-*.xlsx"))) == 2
+
+
+def test_every_person_in_exactly_one_cross_specialty_pair(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    out = tmp_path / "pairs.csv"
+    result = run("match", str(roster), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    rows = read_csv_rows(out)
+    # The one pairing (checked by enumerating all 105) where every pair teaches both ways.
+    assert pairs_of(rows) == {
+        frozenset(p)
+        for p in [("E001", "E003"), ("E002", "E004"), ("E005", "E006"), ("E007", "E008")]
+    }
+    for r in rows:
+        assert r["A specialty"] != r["B specialty"]
+        # Everyone here has something the other wants: both directions are filled in.
+        assert r["A teaches B"] and r["B teaches A"]
+
+
+def test_same_seed_gives_identical_output_and_dry_run_writes_nothing(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    first = run("match", str(roster), "--dry-run", "--json", "--seed", "7")
+    second = run("match", str(roster), "--dry-run", "--json", "--seed", "7")
+    assert first.exit_code == second.exit_code == 0
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    a["run_info"].pop("Run at"), b["run_info"].pop("Run at")
+    assert a == b
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.csv"]
+
+
+def test_json_shape_is_the_documented_one(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster), "--dry-run", "--json")
+    data = json.loads(result.stdout)
+    assert data["people"] == 8
+    assert data["solver"] == "greedy-swap" and data["seed"] == 0
+    assert data["unmatched"] == []
+    assert all(isinstance(k, str) for p in data["pairs"] for k in p["members"])
+    assert sorted(k for p in data["pairs"] for k in p["members"]) == [
+        f"E00{i}" for i in range(1, 9)
+    ]
+    assert data["total_score"] == pytest.approx(sum(p["score"] for p in data["pairs"]), abs=1e-3)
+    assert {"cross_specialty_pct", "both_teach_pct", "mean_score"} <= set(data["metrics"])
+
+
+def test_odd_person_joins_a_trio_or_is_left_out(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(
+        text + "E009,Ivo Petrov,ivo@example.org,Counsel,Legal,Legal,9,Contracts,Python\r\n",
+        encoding="utf-8",
+    )
+    trio = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    assert sorted(len(p["members"]) for p in trio["pairs"]) == [2, 2, 2, 3]
+    left = json.loads(run("match", str(roster), "--dry-run", "--json", "--odd", "leave-out").stdout)
+    assert len(left["pairs"]) == 4 and len(left["unmatched"]) == 1
+    assert "odd number" in left["unmatched"][0]["reason"]
+
+
+def test_terminal_summary_without_a_terminal_is_plain_and_escaped(tmp_path):
+    rows = [
+        ["1", "[bold]Ann[/bold]", "", "", "Eng", "", "", "[/x]", "Sales"],
+        ["2", "Bob [admin]", "", "", "Sales", "", "", "Sales", "[/x]"],
+    ]
+    roster = write_csv(tmp_path / "r.csv", rows)
+    result = run("match", str(roster), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "[bold]Ann[/bold]" in result.stdout
+    assert "Bob [admin]" in result.stdout
+    assert "[/x]" in result.stdout
+    assert not ANSI.search(result.stdout)
+    assert "Dry run: nothing written." in result.stdout
+
+
+def test_blind_columns_are_listed_and_never_change_the_pairs(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    base = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    assert "Job title" in base["run_info"]["Blind columns (never scored)"]
+    # Rewrite every job title: the pairs must not move.
+    rows = read_csv_rows(roster)
+    for i, r in enumerate(rows):
+        r["Job title"] = f"Level {i * 7 % 5} Chief"
+    write_csv(roster, [list(r.values()) for r in rows])
+    changed = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    assert [p["members"] for p in changed["pairs"]] == [p["members"] for p in base["pairs"]]
+
+
+# --- errors: one line, documented code, nothing written --------------------------------
+
+
+def assert_clean_failure(result, code: ExitCode, *needles: str) -> None:
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_missing_file(tmp_path):
+    result = run("match", str(tmp_path / "nope.xlsx"))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "nope.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreadable_workbook(tmp_path):
+    junk = tmp_path / "roster.xlsx"
+    junk.write_bytes(b"\x00\x01 this is not a workbook \xff" * 50)
+    result = run("match", str(junk))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "roster.xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.xlsx"]
+
+
+def test_missing_specialty_column(tmp_path):
+    roster = write_csv(tmp_path / "r.csv", [["1", "A"], ["2", "B"]], header=["ID", "Name"])
+    result = run("match", str(roster))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "r.csv", "specialty")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]
+
+
+def test_duplicate_keys_name_both_rows(tmp_path):
+    roster = write_csv(
+        tmp_path / "r.csv",
+        [["7", "A", "Eng"], ["8", "B", "Ops"], ["7", "C", "Law"]],
+        header=["ID", "Name", "Specialty"],
+    )
+    result = run("match", str(roster))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "r.csv", "'7'", "2", "4")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]
+
+
+def test_fewer_than_two_people(tmp_path):
+    roster = write_csv(tmp_path / "r.csv", [["1", "A", "Eng"]], header=["ID", "Name", "Specialty"])
+    result = run("match", str(roster))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "r.csv", "1 person")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run("match", str(tmp_path / "nope.csv"), "--debug")
+    assert result.exit_code == ExitCode.BAD_ROSTER
+    assert "Traceback" in result.stderr
+
+
+def test_existing_output_is_not_replaced_without_force(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    out = tmp_path / "pairs.xlsx"
+    out.write_bytes(b"someone's sheet")
+    result = run("match", str(roster), "-o", str(out))
+    assert_clean_failure(result, ExitCode.CANNOT_WRITE, "pairs.xlsx", "--force")
+    assert out.read_bytes() == b"someone's sheet"
+    assert run("match", str(roster), "-o", str(out), "--force").exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Pairs"
+
+
+def test_never_writes_over_the_roster(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    before = roster.read_bytes()
+    result = run("match", str(roster), "-o", str(roster), "--force")
+    assert_clean_failure(result, ExitCode.CANNOT_WRITE, "input roster")
+    assert roster.read_bytes() == before
+
+
+def test_bad_map_option_is_a_usage_error(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    assert_clean_failure(run("match", str(roster), "--map", "specialty"), ExitCode.USAGE, "--map")
+    assert_clean_failure(
+        run("match", str(roster), "--map", "colour=Job title"), ExitCode.USAGE, "colour"
+    )
+
+
+def test_unknown_output_format_is_a_usage_error(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    assert_clean_failure(
+        run("match", str(roster), "-o", str(tmp_path / "p.pdf")), ExitCode.USAGE, ".pdf"
+    )
+
+
+def test_roster_from_stdin_only_with_dash(tmp_path, monkeypatch):
+    roster = small_roster(tmp_path / "roster.csv")
+    monkeypatch.chdir(tmp_path)
+    result = run("match", "-", "--dry-run", "--json", input=roster.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["people"] == 8
