@@ -323,23 +323,21 @@ def add_story_people(people: list[dict[str, Any]]) -> None:
 
 
 def add_wants(people: list[dict[str, Any]], rng: random.Random) -> None:
-    """Two to four wishes each, mostly skills someone in another specialty has, so two-way
-    pairs exist. Two people leave the cell empty, as some always do."""
+    """Three to five wishes each, drawn from what colleagues in other specialties actually know
+    (a common skill is wished for more often, as in life), so two-way pairs exist. Two people
+    leave the cell empty, as some always do."""
     silent = set(rng.sample(range(len(people)), 2))
     for index, person in enumerate(people):
         if index in silent:
             continue
         own = {s.casefold() for s in person["skills"]}
-        elsewhere = sorted(
-            {
-                skill
-                for other in people
-                if other["Specialty"] != person["Specialty"]
-                for skill in other["skills"]
-                if skill.casefold() not in own
-            }
-        )
-        wants = rng.sample(elsewhere, rng.randint(2, 4))
+        others = [p for p in people if p["Specialty"] != person["Specialty"]]
+        wants: list[str] = []
+        target = rng.randint(3, 5)
+        while len(wants) < target:
+            skill = rng.choice(rng.choice(others)["skills"])
+            if skill.casefold() not in own and skill not in wants:
+                wants.append(skill)
         if rng.random() < 0.2:  # now and then, something nobody here offers
             wants[-1] = rng.choice(("Japanese", "leadership", "woodworking", "Rust"))
         person["wants"] = wants

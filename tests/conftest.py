@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# The repository is /work/main and the shared data /work/shared/data/real: both sit in the
-# repository's parent folder.
+# The shared real data sits beside the checkout: <parent>/shared/data/real.
 _DEFAULT_REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 
 

@@ -85,7 +85,10 @@ def _fail(err: BaseException, debug: bool) -> None:
 @app.command()
 def match(
     roster: Annotated[
-        str, typer.Argument(help="Roster file (.csv .xlsx .xls .ods), or - for CSV on stdin.")
+        str,
+        typer.Argument(
+            metavar="ROSTER", help="Roster file (.csv .xlsx .xls .ods), or - for CSV on stdin."
+        ),
     ],
     output: Annotated[
         Path | None,
