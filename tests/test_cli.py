@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
 import subprocess
 import sys
@@ -236,3 +238,59 @@ def test_roster_from_stdin_only_with_dash(tmp_path, monkeypatch):
     result = run("match", "-", "--dry-run", "--json", input=roster.read_text(encoding="utf-8"))
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["people"] == 8
+
+
+def test_same_pairs_across_processes_hash_seeds_and_row_orders(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    lines = roster.read_text(encoding="utf-8").splitlines(keepends=True)
+    shuffled = tmp_path / "shuffled.csv"
+    body = lines[1:]
+    random.Random(5).shuffle(body)
+    shuffled.write_text(lines[0] + "".join(body), encoding="utf-8")
+    results = set()
+    for path, hash_seed in [(roster, "0"), (roster, "1"), (shuffled, "2"), (shuffled, "3")]:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pairctl",
+                "match",
+                str(path),
+                "--dry-run",
+                "--json",
+                "--seed",
+                "3",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        pairs = json.loads(out.stdout)["pairs"]
+        results.add(frozenset(frozenset(p["members"]) for p in pairs))
+    assert len(results) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["match", "roster.csv", "--odd", "sometimes"], "--odd"),
+        (["match"], "ROSTER"),
+        (["match", "roster.csv", "--seed", "-5"], "--seed"),
+        (["match", "roster.csv", "--colour"], "--colour"),
+    ],
+)
+def test_option_mistakes_are_one_line_with_exit_code_2(args, needle):
+    out = subprocess.run([sys.executable, "-m", "pairctl", *args], capture_output=True, text=True)
+    assert out.returncode == ExitCode.USAGE
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pairctl: error:") and needle in lines[0]
+
+
+def test_json_says_where_the_sheet_was_written(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    out = tmp_path / "p.xlsx"
+    data = json.loads(run("match", str(roster), "-o", str(out), "--json").stdout)
+    assert data["output"] == str(out) and out.exists()
+    dry = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    assert dry["output"] is None

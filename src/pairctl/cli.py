@@ -1,6 +1,6 @@
 """The command line: parse options, read, pair, write, render; map errors to exit codes.
 
-Heavy imports (pandas, numpy, openpyxl) happen inside the commands so `--help` and
+Heavy imports (numpy, openpyxl, calamine) happen inside the commands so `--help` and
 `--version` stay fast.
 """
 
@@ -12,9 +12,10 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from pairctl import __version__
 from pairctl.errors import ExitCode, PairctlError, UsageError
@@ -22,7 +23,39 @@ from pairctl.errors import ExitCode, PairctlError, UsageError
 if TYPE_CHECKING:
     from pairctl.core.matching import OddRule
 
+
+def _one_line(text: str) -> str:
+    """Messages become one line: cron mails and log greps read errors line by line."""
+    return " ".join(text.split())
+
+
+class _OneLineErrors(TyperGroup):
+    """Option and argument mistakes as one `pairctl: error:` line with exit code 2, instead of
+    the usual usage block, so every failure reads the same in a cron mail."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except Exception as err:
+            # Click's errors (bad option, missing argument) carry their own text and code;
+            # everything else was already turned into an exit code inside the command.
+            describe = getattr(err, "format_message", None)
+            if describe is None:
+                raise
+            if type(err).__name__ == "NoArgsIsHelpError":
+                err.show()  # type: ignore[attr-defined]  # plain `pairctl`: show the help
+            else:
+                typer.echo(
+                    f"pairctl: error: {_one_line(describe())} (see pairctl --help)", err=True
+                )
+            code = int(ExitCode.USAGE)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="Pair colleagues for two-way mentoring across specialties, from a roster spreadsheet.",
@@ -72,10 +105,10 @@ def _fail(err: BaseException, debug: bool) -> None:
     if debug:
         traceback.print_exception(err, file=sys.stderr)
     if isinstance(err, PairctlError):
-        typer.echo(f"pairctl: error: {err.message}", err=True)
+        typer.echo(f"pairctl: error: {_one_line(err.message)}", err=True)
         raise typer.Exit(int(err.exit_code))
     typer.echo(
-        f"pairctl: internal error: {type(err).__name__}: {err} "
+        f"pairctl: internal error: {type(err).__name__}: {_one_line(str(err))} "
         "(rerun with --debug for the traceback)",
         err=True,
     )
@@ -112,7 +145,10 @@ def match(
             "email, specialty, skills, wants, experience, department, manager.",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for tie-breaking and the random baseline.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(min=0, max=2**32 - 1, help="Seed for tie-breaking and the random baseline."),
+    ] = 0,
     odd: Annotated[
         OddChoice,
         typer.Option(help="Odd head-count: the extra person joins a trio, or is left out."),
@@ -141,8 +177,8 @@ def match(
             as_json,
             force,
         )
-    except typer.Exit:
-        raise
+    except (typer.Exit, BrokenPipeError):
+        raise  # Click turns a closed pipe (`pairctl ... | head`) into a quiet exit
     except Exception as err:  # the one place errors become exit codes
         _fail(err, debug)
 
@@ -162,9 +198,9 @@ def _match(
     from pairctl.core.scoring import Weights, score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
-    from pairctl.output.destination import check_output, default_output
+    from pairctl.output.destination import check_output, default_output, next_dated_name
     from pairctl.output.json_out import report_to_dict
-    from pairctl.output.terminal import make_console, render_summary
+    from pairctl.output.terminal import make_console, render_summary, render_warnings
     from pairctl.roster import read_roster
 
     mapping = parse_mapping(map_items)
@@ -196,17 +232,19 @@ def _match(
     )
     report = build_report(roster, scores, pairing, odd=odd, run_info=info)
 
+    written = None
     if target is not None:
-        write_report(report, target)
-        outcome = f"Wrote {target}"
-    else:
-        outcome = "Dry run: nothing written."
+        # A dated default name moves on to -2, -3 if another run takes it meanwhile; a name
+        # given with -o is replaced only with --force.
+        written = write_report(
+            report, target, replace=force, next_name=None if output else next_dated_name
+        )
+    outcome = f"Wrote {written}" if written else "Dry run: nothing written."
 
-    err = make_console(sys.stderr)
-    for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False, highlight=False)
+    render_warnings(make_console(sys.stderr), report.warnings)
     if as_json:
-        sys.stdout.write(json.dumps(report_to_dict(report), ensure_ascii=False) + "\n")
+        data = {**report_to_dict(report), "output": str(written) if written else None}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
         render_summary(make_console(sys.stdout), report, source=roster_path, outcome=outcome)
 

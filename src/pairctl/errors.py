@@ -54,6 +54,10 @@ class OutputError(PairctlError):
     exit_code = ExitCode.CANNOT_WRITE
 
 
+class OutputExistsError(OutputError):
+    """The output file exists and replacing it was not asked for."""
+
+
 def where(path: str, row: int | None = None, column: str | None = None) -> str:
     """Format the location prefix of an error message: `file, row N, column 'X'`."""
     parts = [path]

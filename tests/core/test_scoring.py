@@ -27,18 +27,19 @@ def test_each_direction_counts_what_one_can_teach_that_the_other_wants():
     bo = person(
         "bo", "Sales", skills=["negotiation ", "Budgeting"], wants=["python", "sql", "Excel"]
     )
-    scores = score_roster(Roster(people=(ana, bo), has_skills=True))
+    roster = Roster(people=(ana, bo), has_skills=True, has_wants=True)
+    scores = score_roster(roster)
     assert scores.teaches[0, 1] == 2  # ana -> bo: Python, SQL (case and spaces ignored)
     assert scores.teaches[1, 0] == 1  # bo -> ana: Negotiation
-    assert lesson(ana, bo, True) == ("Python", "SQL")
-    assert lesson(bo, ana, True) == ("negotiation ",)
+    assert lesson(ana, bo, roster) == ("Python", "SQL")
+    assert lesson(bo, ana, roster) == ("negotiation ",)
 
 
 def test_score_matches_the_documented_formula():
     w = Weights()
     ana = person("ana", "Eng", ["a", "b"], ["c"], experience=2, department="R&D")
     bo = person("bo", "Sales", ["c"], ["a", "b"], experience=22, department="Sales")
-    s = score_roster(Roster(people=(ana, bo), has_skills=True), w).total[0, 1]
+    s = score_roster(Roster(people=(ana, bo), has_skills=True, has_wants=True), w).total[0, 1]
     ab, ba = 0.75, 0.5  # 1 - 2^-2, 1 - 2^-1
     expected = w.teach * (ab + ba) + w.mutual * min(ab, ba) + w.cross_department + w.experience_gap
     assert s == pytest.approx(expected)
@@ -50,7 +51,7 @@ def test_same_specialty_costs_more_than_any_two_pairs_can_gain():
     a = person("a", "Data", ["x"], ["y"])
     b = person("b", "data ", ["y"], ["x"])  # same specialty, spelled differently
     c = person("c", "Legal", [], [])
-    total = score_roster(Roster(people=(a, b, c), has_skills=True), w).total
+    total = score_roster(Roster(people=(a, b, c), has_skills=True, has_wants=True), w).total
     assert total[0, 1] < 0 < total[0, 1] + w.same_specialty
     assert total[0, 2] == 0.0
 
@@ -58,19 +59,19 @@ def test_same_specialty_costs_more_than_any_two_pairs_can_gain():
 def test_blank_specialty_and_department_never_count_as_shared():
     a = person("a", "", ["x"], ["y"])
     b = person("b", "", ["y"], ["x"])
-    total = score_roster(Roster(people=(a, b), has_skills=True)).total
+    total = score_roster(Roster(people=(a, b), has_skills=True, has_wants=True)).total
     assert total[0, 1] > 0  # no penalty, no department bonus
     assert total[0, 1] == pytest.approx(2 * 0.5 + 0.5)
 
 
 def test_without_skill_columns_people_teach_their_specialty_to_other_specialties():
     people = (person("a", "Eng"), person("b", "Sales"), person("c", "Eng"))
-    roster = Roster(people=people, has_skills=False)
+    roster = Roster(people=people)
     scores = score_roster(roster)
     assert scores.teaches[0, 1] == 1 and scores.teaches[1, 0] == 1
     assert scores.teaches[0, 2] == 0
-    assert lesson(people[0], people[1], False) == ("Eng",)
-    assert lesson(people[0], people[2], False) == ()
+    assert lesson(people[0], people[1], roster) == ("Eng",)
+    assert lesson(people[0], people[2], roster) == ()
 
 
 def test_strength_saturates_below_one():
@@ -85,8 +86,8 @@ def test_scores_do_not_depend_on_row_order():
         person("b", "Ops", ["z"], ["y"], 9, "S"),
         person("c", "Law", ["y", "q"], ["x"], 30, "R"),
     )
-    s1 = score_roster(Roster(people=people, has_skills=True)).total
-    s2 = score_roster(Roster(people=people[::-1], has_skills=True)).total
+    s1 = score_roster(Roster(people=people, has_skills=True, has_wants=True)).total
+    s2 = score_roster(Roster(people=people[::-1], has_skills=True, has_wants=True)).total
     np.testing.assert_array_equal(s1, s2[::-1, ::-1])
 
 
@@ -118,7 +119,7 @@ def test_the_worked_example_in_docs_scoring():
         experience=6,
         department="Product",
     )
-    roster = Roster(people=(ana, bo, cy), has_skills=True)
+    roster = Roster(people=(ana, bo, cy), has_skills=True, has_wants=True)
     total = score_roster(roster).total
     assert total[0, 1] == pytest.approx(2.25)
     assert total[1, 2] == pytest.approx(1.00)
@@ -129,3 +130,29 @@ def test_the_worked_example_in_docs_scoring():
     left = match(total, ["E001", "E002", "E003"], odd="leave-out")
     assert [g.members for g in left.groups] == [(0, 1)]
     assert [u.index for u in left.unmatched] == [2]
+
+
+def test_with_skills_but_no_wants_column_people_want_what_they_cannot_teach():
+    ana = person("ana", "Eng", ["Python", "SQL"])
+    bo = person("bo", "Sales", ["negotiation", "python"])
+    roster = Roster(people=(ana, bo), has_skills=True)
+    scores = score_roster(roster)
+    assert scores.teaches[0, 1] == 1 and scores.teaches[1, 0] == 1
+    assert lesson(ana, bo, roster) == ("SQL",)
+    assert lesson(bo, ana, roster) == ("negotiation",)
+
+
+def test_with_wants_but_no_skills_column_people_teach_their_specialty():
+    ana = person("ana", "Engineering", wants=["sales"])
+    bo = person("bo", "Sales", wants=["Engineering", "Legal"])
+    roster = Roster(people=(ana, bo), has_wants=True)
+    scores = score_roster(roster)
+    assert scores.teaches[0, 1] == 1 and scores.teaches[1, 0] == 1
+    assert lesson(ana, bo, roster) == ("Engineering",)
+
+
+def test_composed_and_decomposed_accents_are_one_specialty():
+    a = person("a", "D\u00e9veloppement", ["x"], ["y"])
+    b = person("b", "De\u0301veloppement", ["y"], ["x"])
+    total = score_roster(Roster(people=(a, b), has_skills=True, has_wants=True)).total
+    assert total[0, 1] < 0  # the same specialty, so penalised

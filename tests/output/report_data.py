@@ -109,12 +109,12 @@ def make_report(groups: tuple[GroupView, ...] = (PAIR, TRIO)) -> RunReport:
         baseline=BASELINE,
         run_info=(
             ("Input", "roster.xlsx"),
-            ("SHA-256", "ab" * 32),
-            ("Column mapping", "key=Employee ID; skills=Skills"),
+            ("Input SHA-256", "ab" * 32),
+            ("Column for skills", "Skills"),
             ("Seed", "7"),
         ),
         warnings=("1 person has no skills listed", "=cmd|' /C calc'!A0"),
-        solver="greedy+swaps",
+        solver="greedy-swap",
         seed=7,
     )
 

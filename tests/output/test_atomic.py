@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from pairctl.errors import ExitCode, OutputError
+from pairctl.errors import ExitCode, OutputError, OutputExistsError
 from pairctl.output.atomic import atomic_write
+from pairctl.output.destination import next_dated_name
 
 
 def _write_text(text: str):
@@ -101,3 +102,29 @@ def test_new_file_gets_the_usual_permissions_not_private_temp_ones(tmp_path: Pat
     finally:
         os.umask(old)
     assert (tmp_path / "pairs.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_no_replace_never_overwrites_a_file_that_appears_during_the_write(tmp_path: Path) -> None:
+    target = tmp_path / "pairs.xlsx"
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"ours")
+        target.write_bytes(b"someone else's")  # another run finished first
+
+    with pytest.raises(OutputExistsError, match="already exists"):
+        atomic_write(target, write, replace=False)
+    assert target.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pairs.xlsx"]
+
+
+def test_no_replace_moves_on_to_the_next_dated_name(tmp_path: Path) -> None:
+    target = tmp_path / "pairs-2026-11-28.xlsx"
+    target.write_bytes(b"first run")
+    (tmp_path / "pairs-2026-11-28-2.xlsx").write_bytes(b"second run")
+    landed = atomic_write(
+        target, lambda tmp: tmp.write_bytes(b"third run"), replace=False, next_name=next_dated_name
+    )
+    assert landed == tmp_path / "pairs-2026-11-28-3.xlsx"
+    assert landed.read_bytes() == b"third run"
+    assert target.read_bytes() == b"first run"
+    assert len(list(tmp_path.iterdir())) == 3

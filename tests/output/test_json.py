@@ -27,12 +27,12 @@ def test_shape(report: RunReport) -> None:
     ]
     assert data["people"] == 6
     assert data["total_score"] == 2.1111
-    assert data["solver"] == "greedy+swaps"
+    assert data["solver"] == "greedy-swap"
     assert data["seed"] == 7
     assert data["warnings"] == ["1 person has no skills listed", "=cmd|' /C calc'!A0"]
     assert data["unmatched"] == [{"key": "0042", "reason": UNMATCHED_REASON}]
-    assert data["run_info"]["SHA-256"] == "ab" * 32
-    assert list(data["run_info"]) == ["Input", "SHA-256", "Column mapping", "Seed"]
+    assert data["run_info"]["Input SHA-256"] == "ab" * 32
+    assert list(data["run_info"]) == ["Input", "Input SHA-256", "Column for skills", "Seed"]
 
 
 def test_pairs_and_trios(report: RunReport) -> None:

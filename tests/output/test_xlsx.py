@@ -156,8 +156,8 @@ def test_run_info_sheet(book: openpyxl.Workbook) -> None:
     assert rows[0] == ("Field", "Value")
     assert rows[1:] == [
         ("Input", "roster.xlsx"),
-        ("SHA-256", "ab" * 32),
-        ("Column mapping", "key=Employee ID; skills=Skills"),
+        ("Input SHA-256", "ab" * 32),
+        ("Column for skills", "Skills"),
         ("Seed", "7"),
     ]
 

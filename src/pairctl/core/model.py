@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """The matching form of a skill or specialty: trimmed, inner spaces collapsed, case-folded.
+    """The matching form of a skill or specialty: Unicode-normalised (NFKC, so a composed and
+    a decomposed "é" are one letter), trimmed, inner spaces collapsed, case-folded.
 
     Shown text keeps the spelling the roster used; only comparisons use this form.
     """
-    return _SPACES.sub(" ", text).strip().casefold()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,11 @@ class Roster:
     key_field: str = "key"
     """Which field the person key came from: 'key' (an id column), 'email' or 'name'."""
     has_skills: bool = False
-    """True when the roster has a skills or a wants column; otherwise scoring falls back to
-    specialty and experience."""
+    """True when the roster has a skills column. Without one, a person can teach their
+    specialty (docs/scoring.md)."""
+    has_wants: bool = False
+    """True when the roster has a wants-to-learn column. Without one, a person wants to learn
+    whatever others can teach that they cannot."""
     warnings: tuple[str, ...] = ()
     """Things the reader noticed but could live with."""
 

@@ -62,24 +62,36 @@ def strength(count: FloatMatrix) -> FloatMatrix:
     return 1.0 - np.power(0.5, count)
 
 
-def teach_counts(people: tuple[Person, ...], has_skills: bool) -> FloatMatrix:
-    """counts[a, b] = |skills of a that b wants|, compared case- and space-insensitively.
-
-    Without skills or wants columns a person can teach their specialty and wants to learn
-    every other specialty present, so counts[a, b] is 1 exactly when the specialties differ.
-    """
+def _teach_set(person: Person, has_skills: bool) -> set[str]:
+    """What a person can teach: their skills, or without a skills column their specialty."""
     if has_skills:
-        teach_sets = [{fold(s) for s in p.skills} for p in people]
-        want_sets = [{fold(s) for s in p.wants} for p in people]
-    else:
-        specialties = [fold(p.specialty) for p in people]
-        present = {s for s in specialties if s}
-        teach_sets = [{s} if s else set() for s in specialties]
-        want_sets = [present - {s} for s in specialties]
+        return {fold(s) for s in person.skills}
+    specialty = fold(person.specialty)
+    return {specialty} if specialty else set()
+
+
+def _want_sets(roster: Roster, teach: list[set[str]]) -> list[set[str]]:
+    """What each person wants to learn: their wants, or without a wants column anything
+    someone on the roster can teach that they cannot teach themselves."""
+    if roster.has_wants:
+        return [{fold(s) for s in p.wants} for p in roster.people]
+    teachable = set().union(*teach)
+    return [teachable - own for own in teach]
+
+
+def teach_counts(roster: Roster) -> FloatMatrix:
+    """counts[a, b] = how many things a can teach that b wants, compared by `fold`.
+
+    Without a skills column a person can teach their specialty; without a wants column they
+    want whatever they cannot already teach. With neither, counts[a, b] is 1 exactly when
+    the two specialties differ.
+    """
+    teach_sets = [_teach_set(p, roster.has_skills) for p in roster.people]
+    want_sets = _want_sets(roster, teach_sets)
     # Sorted so the matrix, and therefore every tie, is the same whatever the row order.
     vocabulary = sorted(set().union(*teach_sets, *want_sets))
     column = {skill: i for i, skill in enumerate(vocabulary)}
-    n = len(people)
+    n = len(roster.people)
     can = np.zeros((n, len(vocabulary)), dtype=np.float64)
     want = np.zeros((n, len(vocabulary)), dtype=np.float64)
     for i, (t, w) in enumerate(zip(teach_sets, want_sets, strict=True)):
@@ -102,7 +114,7 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> Scores:
     """Score every candidate pair of the roster, both directions, vectorised."""
     w = weights or Weights()
     people = roster.people
-    counts = teach_counts(people, roster.has_skills)
+    counts = teach_counts(roster)
     d = strength(counts)
     total = w.teach * (d + d.T) + w.mutual * np.minimum(d, d.T)
 
@@ -120,10 +132,12 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> Scores:
     return Scores(total=total, teaches=counts)
 
 
-def lesson(teacher: Person, learner: Person, has_skills: bool) -> tuple[str, ...]:
+def lesson(teacher: Person, learner: Person, roster: Roster) -> tuple[str, ...]:
     """What `teacher` can teach `learner`, spelled as the teacher's roster row spells it."""
-    if not has_skills:
-        t, lrn = fold(teacher.specialty), fold(learner.specialty)
-        return (teacher.specialty.strip(),) if t and lrn != t else ()
-    wanted = {fold(s) for s in learner.wants}
-    return tuple(s for s in teacher.skills if fold(s) in wanted)
+    own = _teach_set(learner, roster.has_skills)
+    if roster.has_wants:
+        wanted = {fold(s) for s in learner.wants}
+    else:
+        wanted = {t for t in _teach_set(teacher, roster.has_skills) if t not in own}
+    offered = teacher.skills if roster.has_skills else (teacher.specialty.strip(),)
+    return tuple(s for s in offered if fold(s) and fold(s) in wanted)

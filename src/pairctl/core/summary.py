@@ -111,7 +111,7 @@ def build_report(
             Lesson(
                 teacher=people[x].key,
                 learner=people[y].key,
-                skills=lesson(people[x], people[y], roster.has_skills),
+                skills=lesson(people[x], people[y], roster),
             )
             for x, y in permutations(g.members, 2)
         )
@@ -155,6 +155,17 @@ def build_report(
     )
 
 
+def scoring_basis(roster: Roster) -> str:
+    """In words: what 'A can teach B' meant for this roster (docs/scoring.md)."""
+    teach = "skills" if roster.has_skills else "their specialty (no skills column)"
+    want = (
+        "wants to learn"
+        if roster.has_wants
+        else "whatever they cannot teach themselves (no wants column)"
+    )
+    return f"people teach {teach}; they want {want}"
+
+
 def run_info_rows(
     roster: Roster,
     *,
@@ -179,12 +190,7 @@ def run_info_rows(
     rows += [
         ("Blind columns (never scored)", ", ".join(m.blind) or "(none)"),
         ("Other columns not used", ", ".join(m.unused) or "(none)"),
-        (
-            "Scoring basis",
-            "skills and wants to learn"
-            if roster.has_skills
-            else "specialty and experience (no skills or wants columns)",
-        ),
+        ("Scoring basis", scoring_basis(roster)),
         ("Seed", str(seed)),
         ("Solver", solver),
         ("Odd head-count", odd),

@@ -1,6 +1,6 @@
-"""Writing a pairing: XLSX, CSV and JSON files, each replaced atomically.
+"""Writing a pairing: XLSX, CSV and JSON files, each put in place atomically.
 
-Terminal rendering lives elsewhere; these modules only write files.
+Terminal rendering lives in `pairctl.output.terminal`; these modules only write files.
 """
 
 from __future__ import annotations
@@ -10,26 +10,56 @@ from pathlib import Path
 
 from pairctl.core.report import RunReport
 from pairctl.errors import UsageError
-from pairctl.output.csv_out import write_csv
-from pairctl.output.json_out import report_to_dict, write_json
-from pairctl.output.xlsx import write_xlsx
+from pairctl.output.atomic import atomic_write
+from pairctl.output.csv_out import save_csv, write_csv
+from pairctl.output.json_out import report_to_dict, save_json, write_json
+from pairctl.output.xlsx import save_xlsx, write_xlsx
 
-WRITERS: dict[str, Callable[[RunReport, Path], None]] = {
-    ".xlsx": write_xlsx,
-    ".csv": write_csv,
-    ".json": write_json,
+SAVERS: dict[str, Callable[[RunReport, Path], None]] = {
+    ".xlsx": save_xlsx,
+    ".csv": save_csv,
+    ".json": save_json,
 }
-"""Output file suffix (lower case) -> writer. Every writer replaces its file atomically."""
+"""Output file suffix (lower case) -> the function that saves that format to a path."""
+FORMATS = tuple(SAVERS)
 
-__all__ = ["WRITERS", "report_to_dict", "write_csv", "write_json", "write_report", "write_xlsx"]
+__all__ = [
+    "FORMATS",
+    "report_to_dict",
+    "unsupported_format",
+    "write_csv",
+    "write_json",
+    "write_report",
+    "write_xlsx",
+]
 
 
-def write_report(report: RunReport, path: Path) -> None:
-    """Write `report` to `path` in the format its suffix names (.xlsx, .csv or .json)."""
+def unsupported_format(path: Path) -> UsageError | None:
+    """The error for an output name pairctl cannot write, or None when it can."""
+    if path.suffix.lower() in SAVERS:
+        return None
+    found = f"'{path.suffix}'" if path.suffix else "no suffix"
+    return UsageError(
+        f"cannot write {path}: {found} is not a supported output; use {', '.join(FORMATS)}"
+    )
+
+
+def write_report(
+    report: RunReport,
+    path: Path,
+    *,
+    replace: bool = True,
+    next_name: Callable[[Path], Path] | None = None,
+) -> Path:
+    """Write `report` in the format its suffix names; return where it landed.
+
+    With `replace` False an existing file is never replaced, even one that appears while
+    the sheet is being written: `next_name` then gives the next name to try, or, without it,
+    `OutputExistsError` is raised.
+    """
     path = Path(path)
-    writer = WRITERS.get(path.suffix.lower())
-    if writer is None:
-        supported = ", ".join(WRITERS)
-        found = f"'{path.suffix}'" if path.suffix else "no suffix"
-        raise UsageError(f"cannot write {path}: {found} is not a supported output; use {supported}")
-    writer(report, path)
+    error = unsupported_format(path)
+    if error is not None:
+        raise error
+    save = SAVERS[path.suffix.lower()]
+    return atomic_write(path, lambda tmp: save(report, tmp), replace=replace, next_name=next_name)

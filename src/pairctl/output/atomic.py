@@ -13,15 +13,26 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from pairctl.errors import OutputError
+from pairctl.errors import OutputError, OutputExistsError
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write `path` atomically: `write` fills a temporary file that then replaces `path`.
+def atomic_write(
+    path: Path,
+    write: Callable[[Path], None],
+    *,
+    replace: bool = True,
+    next_name: Callable[[Path], Path] | None = None,
+) -> Path:
+    """Write `path` atomically: `write` fills a temporary file that then takes its place.
 
     `write` receives the temporary file's path (an existing, empty file) and may open it
     however it likes. Any exception removes the temporary file and propagates; an `OSError`
     (permission, missing folder, full disk, ...) becomes an `OutputError` naming `path`.
+
+    With `replace` False an existing file is never replaced, not even one that another
+    program creates while we write: the finished file is hard-linked into place, which
+    fails if the name is taken. Then `next_name(path)` is tried, or `OutputExistsError`
+    raised. Returns the path written.
     """
     path = Path(path)
     folder = path.parent
@@ -44,13 +55,40 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         _remove_quietly(tmp)
         raise
     try:
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            path = _link_new(tmp, path, next_name)
     except OSError as exc:
         _remove_quietly(tmp)
         # On Windows an open workbook is locked: the usual reason a replace is refused.
         hint = " (is it open in another program?)" if isinstance(exc, PermissionError) else ""
         raise _output_error(path, exc, hint) from exc
+    except OutputExistsError:
+        _remove_quietly(tmp)
+        raise
     _fsync_folder(folder)
+    return path
+
+
+def _link_new(tmp: Path, path: Path, next_name: Callable[[Path], Path] | None) -> Path:
+    """Give the finished temporary file the name `path` (or the next free one) without ever
+    replacing a file; return the name it got."""
+    while True:
+        try:
+            os.link(tmp, path)
+            _remove_quietly(tmp)
+            return path
+        except FileExistsError:
+            pass
+        except OSError:
+            # Some shares cannot hard-link: check, then rename (a narrow race remains there).
+            if not path.exists():
+                os.replace(tmp, path)
+                return path
+        if next_name is None:
+            raise OutputExistsError(f"{path}: already exists; use --force to replace it")
+        path = next_name(path)
 
 
 def _create_temp(path: Path) -> Path:

@@ -20,7 +20,7 @@ UNMATCHED_LABEL = "unmatched"
 
 def write_csv(report: RunReport, path: Path) -> None:
     """Write the pairing CSV to `path`, replacing it atomically."""
-    atomic_write(Path(path), lambda tmp: _save(report, tmp))
+    atomic_write(Path(path), lambda tmp: save_csv(report, tmp))
 
 
 def everyone_table(report: RunReport) -> Table:
@@ -41,7 +41,8 @@ def everyone_table(report: RunReport) -> Table:
     return Table(table.name, header, rows)
 
 
-def _save(report: RunReport, path: Path) -> None:
+def save_csv(report: RunReport, path: Path) -> None:
+    """Save the CSV to `path` as it is (no atomic replace: `atomic_write` does that)."""
     table = everyone_table(report)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")

@@ -1,42 +1,50 @@
-"""Where the pairing sheet goes, and the rules that keep user files safe."""
+"""Where the pairing sheet goes, and the rules that keep the user's files safe."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
-from pairctl.errors import OutputError, UsageError
+from pairctl.errors import OutputError, OutputExistsError
+from pairctl.output import unsupported_format
 
-FORMATS = (".xlsx", ".csv", ".json")
+_NUMBERED = re.compile(r"^(?P<stem>.*)-(?P<n>\d+)$")
 
 
 def default_output(roster_path: str, today: dt.date) -> Path:
     """`pairs-YYYY-MM-DD.xlsx` beside the roster (in the working folder for stdin).
 
-    A name already taken gets `-2`, `-3`, ... so a rerun on the same day never replaces
-    a sheet someone may already have sent out.
+    The first free name of `pairs-YYYY-MM-DD.xlsx`, `pairs-YYYY-MM-DD-2.xlsx`, ... so a rerun
+    on the same day never replaces a sheet someone may already have sent out.
     """
     folder = Path.cwd() if roster_path == "-" else Path(roster_path).resolve().parent
-    stem = f"pairs-{today.isoformat()}"
-    candidate = folder / f"{stem}.xlsx"
-    number = 2
+    candidate = folder / f"pairs-{today.isoformat()}.xlsx"
     while candidate.exists():
-        candidate = folder / f"{stem}-{number}.xlsx"
-        number += 1
+        candidate = next_dated_name(candidate)
     return candidate
 
 
+def next_dated_name(path: Path) -> Path:
+    """`pairs-2026-11-28.xlsx` -> `pairs-2026-11-28-2.xlsx` -> `pairs-2026-11-28-3.xlsx`."""
+    stem = path.stem
+    match = _NUMBERED.match(stem)
+    # The date's own "-28" is not a counter: only a suffix after the full date is.
+    if match and re.search(r"\d{4}-\d{2}-\d{2}$", match["stem"]):
+        return path.with_name(f"{match['stem']}-{int(match['n']) + 1}{path.suffix}")
+    return path.with_name(f"{stem}-2{path.suffix}")
+
+
 def check_output(path: Path, roster_path: str, *, force: bool) -> Path:
-    """Refuse to write over the roster, an unknown format, or an existing file without --force."""
-    if path.suffix.lower() not in FORMATS:
-        raise UsageError(
-            f"{path}: cannot write {path.suffix or 'a file without extension'}; "
-            f"use one of {', '.join(FORMATS)}"
-        )
+    """Refuse an unknown format, the input roster, a folder, or an existing file without
+    --force, before any work is done (the write itself re-checks existence atomically)."""
+    error = unsupported_format(path)
+    if error is not None:
+        raise error
     if roster_path != "-" and path.exists() and path.resolve() == Path(roster_path).resolve():
         raise OutputError(f"{path}: that is the input roster; pairctl never writes over it")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name such as {path / 'pairs.xlsx'}")
     if path.exists() and not force:
-        raise OutputError(f"{path}: already exists; use --force to replace it")
+        raise OutputExistsError(f"{path}: already exists; use --force to replace it")
     return path

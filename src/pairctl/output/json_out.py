@@ -45,13 +45,14 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
 
 def write_json(report: RunReport, path: Path) -> None:
     """Write the report as UTF-8 JSON (no BOM) to `path`, replacing it atomically."""
+    atomic_write(Path(path), lambda tmp: save_json(report, tmp))
+
+
+def save_json(report: RunReport, path: Path) -> None:
+    """Save the JSON to `path` as it is (no atomic replace: `atomic_write` does that)."""
     text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2, allow_nan=False)
-
-    def save(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text + "\n")
-
-    atomic_write(Path(path), save)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text + "\n")
 
 
 def _group(group: GroupView) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import IO
 
 from rich import box
@@ -18,11 +19,27 @@ FIRST_PAIRS = 10
 _PLAIN_WIDTH = 10_000
 
 
+# C0 and C1 control characters but tab and newline: a roster cell holding ESC could move the
+# cursor, retitle the window or clear the screen of whoever reads the summary.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Roster text made safe for a terminal: control characters become U+FFFD."""
+    return _CONTROLS.sub("\ufffd", text)
+
+
 def make_console(stream: IO[str], *, is_terminal: bool | None = None) -> Console:
     """A console for `stream`: colour on a terminal (unless NO_COLOR), plain and wide otherwise."""
     tty = stream.isatty() if is_terminal is None else is_terminal
     if tty:
-        return Console(file=stream, highlight=False, no_color="NO_COLOR" in os.environ)
+        return Console(
+            file=stream,
+            force_terminal=True,
+            highlight=False,
+            emoji=False,
+            no_color="NO_COLOR" in os.environ,
+        )
     return Console(
         file=stream,
         width=_PLAIN_WIDTH,
@@ -62,15 +79,15 @@ def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
 
 def _member(group: GroupView, i: int) -> Text:
     p = group.members[i]
-    label = Text(p.name)
+    label = Text(printable(p.name))
     if p.name != p.key:
-        label.append(f" ({p.key})", style="dim")
-    label.append(f"\n{p.specialty}" if p.specialty else "", style="cyan")
+        label.append(f" ({printable(p.key)})", style="dim")
+    label.append(f"\n{printable(p.specialty)}" if p.specialty else "", style="cyan")
     return label
 
 
 def _skills(skills: tuple[str, ...]) -> Text:
-    return Text("; ".join(skills)) if skills else Text("-", style="dim")
+    return Text(printable("; ".join(skills))) if skills else Text("-", style="dim")
 
 
 def _pairs_table(report: RunReport, plain: bool) -> Table:
@@ -95,16 +112,22 @@ def _pairs_table(report: RunReport, plain: bool) -> Table:
     return table
 
 
+def render_warnings(console: Console, warnings: tuple[str, ...]) -> None:
+    """One `warning:` line each, on the console given (stderr)."""
+    for warning in warnings:
+        console.print(Text(f"warning: {printable(warning)}"))
+
+
 def render_summary(console: Console, report: RunReport, *, source: str, outcome: str) -> None:
     """Print the run's headline figures, the first pairs and what was written."""
     m = report.metrics
     plain = console.color_system is None
     head = Text()
-    head.append(source, style="bold")
+    head.append(printable(source), style="bold")
     head.append(
         f": {m.people} people -> {m.pairs} pairs, {m.trios} trio(s), {m.unmatched} unmatched"
     )
     console.print(head)
     console.print(_figures(m, report.baseline, plain))
     console.print(_pairs_table(report, plain))
-    console.print(Text(outcome))
+    console.print(Text(printable(outcome)))

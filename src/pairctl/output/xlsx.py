@@ -30,10 +30,11 @@ _NOT_PLAIN = ("=", "#")
 
 def write_xlsx(report: RunReport, path: Path) -> None:
     """Write the pairing workbook to `path`, replacing it atomically."""
-    atomic_write(Path(path), lambda tmp: _save(report, tmp))
+    atomic_write(Path(path), lambda tmp: save_xlsx(report, tmp))
 
 
-def _save(report: RunReport, path: Path) -> None:
+def save_xlsx(report: RunReport, path: Path) -> None:
+    """Save the workbook to `path` as it is (no atomic replace: `atomic_write` does that)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
