@@ -22,15 +22,15 @@ import time
 from pathlib import Path
 
 
-
-
-
 def run_pairctl(roster: Path, out: Path, seed: int) -> tuple[float, float, dict]:
     """Wall seconds, peak RSS in MiB, and the --json result of one run."""
     exe = shutil.which("pairctl") or str(Path(sys.executable).with_name("pairctl"))
     start = time.perf_counter()
-    proc = subprocess.Popen([exe, "match", str(roster), "-o", str(out), "--force", "--json",
-                             "--seed", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [exe, "match", str(roster), "-o", str(out), "--force", "--json", "--seed", str(seed)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     stdout = proc.stdout.read() if proc.stdout else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -53,7 +53,9 @@ def exact_total(roster: Path) -> float:
     graph = nx.Graph()
     # Shift so every weight is positive: then max weight is also max cardinality here.
     shift = -float(scores[i, j].min()) + 1.0
-    graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), (scores[i, j] + shift).tolist()))
+    graph.add_weighted_edges_from(
+        zip(i.tolist(), j.tolist(), (scores[i, j] + shift).tolist(), strict=True)
+    )
     matching = nx.max_weight_matching(graph, maxcardinality=True)
     return float(sum(scores[a, b] for a, b in matching))
 
@@ -62,22 +64,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 3000])
     parser.add_argument("--seeds", type=int, default=1, help="roster seeds per size")
-    parser.add_argument("--exact-max", type=int, default=600,
-                        help="largest roster to solve exactly for the quality figure")
+    parser.add_argument(
+        "--exact-max",
+        type=int,
+        default=600,
+        help="largest roster to solve exactly for the quality figure",
+    )
     args = parser.parse_args()
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.system()} {platform.release()}")
-    print("| people | seed | wall s | peak MiB | total score | exact optimum | % of optimum "
-          "| cross-specialty % | both teach % | random both teach % |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+    print(
+        "| people | seed | wall s | peak MiB | total score | exact optimum | % of optimum "
+        "| cross-specialty % | both teach % | random both teach % |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     generator = Path(__file__).resolve().parent / "make_roster.py"
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             for seed in range(1, args.seeds + 1):
                 roster = Path(tmp) / f"roster-{n}-{seed}.csv"
-                subprocess.run([sys.executable, str(generator), str(n), "-o", str(roster),
-                                "--seed", str(seed)], check=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        str(generator),
+                        str(n),
+                        "-o",
+                        str(roster),
+                        "--seed",
+                        str(seed),
+                    ],
+                    check=True,
+                )
                 wall, peak, result = run_pairctl(roster, Path(tmp) / "out.xlsx", seed)
                 total = result["total_score"]
                 if n <= args.exact_max:
@@ -86,9 +106,12 @@ def main() -> None:
                 else:
                     exact = pct = "-"
                 m, b = result["metrics"], result["baseline"]
-                print(f"| {n} | {seed} | {wall:.2f} | {peak:.0f} | {total:.2f} | {exact} | {pct} "
-                      f"| {m['cross_specialty_pct']:.1f} | {m['both_teach_pct']:.1f} "
-                      f"| {b['both_teach_pct']:.1f} |", flush=True)
+                print(
+                    f"| {n} | {seed} | {wall:.2f} | {peak:.0f} | {total:.2f} | {exact} | {pct} "
+                    f"| {m['cross_specialty_pct']:.1f} | {m['both_teach_pct']:.1f} "
+                    f"| {b['both_teach_pct']:.1f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,15 @@ from pathlib import Path
 
 # Specialty -> relative size. The first holds about 35% of the roster.
 SPECIALTIES = {
-    "Software Engineering": 35, "Data Science": 12, "Sales": 11, "Customer Success": 9,
-    "Marketing": 8, "Finance": 7, "Product Design": 6, "People & HR": 5, "Legal": 3,
+    "Software Engineering": 35,
+    "Data Science": 12,
+    "Sales": 11,
+    "Customer Success": 9,
+    "Marketing": 8,
+    "Finance": 7,
+    "Product Design": 6,
+    "People & HR": 5,
+    "Legal": 3,
     "Operations": 4,
 }
 SKILLS_PER_SPECIALTY = 14
@@ -51,11 +58,17 @@ def make_rows(n: int, seed: int) -> list[list[str]]:
                 else:
                     pool = catalogue[other]
                     wants.add(pool[min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)])
-        rows.append([
-            f"P{i:06d}", f"Person {i}", spec, rng.choice(DEPARTMENTS),
-            str(min(40, int(rng.expovariate(1 / 9)))), "; ".join(sorted(skills)),
-            "; ".join(sorted(wants - skills)),
-        ])
+        rows.append(
+            [
+                f"P{i:06d}",
+                f"Person {i}",
+                spec,
+                rng.choice(DEPARTMENTS),
+                str(min(40, int(rng.expovariate(1 / 9)))),
+                "; ".join(sorted(skills)),
+                "; ".join(sorted(wants - skills)),
+            ]
+        )
     return rows
 
 
@@ -67,8 +80,17 @@ def main() -> None:
     args = parser.parse_args()
     with args.output.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["ID", "Name", "Specialty", "Department", "Years of experience",
-                         "Skills", "Wants to learn"])
+        writer.writerow(
+            [
+                "ID",
+                "Name",
+                "Specialty",
+                "Department",
+                "Years of experience",
+                "Skills",
+                "Wants to learn",
+            ]
+        )
         writer.writerows(make_rows(args.n, args.seed))
 
 

@@ -294,3 +294,9 @@ def test_json_says_where_the_sheet_was_written(tmp_path):
     assert data["output"] == str(out) and out.exists()
     dry = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
     assert dry["output"] is None
+
+
+def test_a_field_mapped_twice_is_a_usage_error(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster), "--map", "skills=Skills", "--map", "Skills =Job title")
+    assert_clean_failure(result, ExitCode.USAGE, "skills", "once")

@@ -87,17 +87,17 @@ def _root(
     """Pair colleagues for two-way mentoring across specialties."""
 
 
-def parse_mapping(items: list[str]) -> dict[str, str]:
-    """`FIELD=COLUMN` options into a dict; the reader checks field names and columns."""
-    mapping: dict[str, str] = {}
+def parse_mapping(items: list[str]) -> list[tuple[str, str]]:
+    """`FIELD=COLUMN` options into pairs; the reader checks the fields and finds the columns."""
+    pairs = []
     for item in items:
         field, sep, column = item.partition("=")
         if not sep or not field.strip() or not column.strip():
             raise UsageError(
                 f"--map {item!r}: expected FIELD=COLUMN, e.g. --map specialty='Job Role'"
             )
-        mapping[field.strip().casefold()] = column.strip()
-    return mapping
+        pairs.append((field, column))
+    return pairs
 
 
 def _fail(err: BaseException, debug: bool) -> None:

@@ -134,10 +134,19 @@ def test_text_is_trimmed_but_inner_spaces_stay() -> None:
 
 
 def test_blank_specialties_are_counted_in_a_warning() -> None:
-    rows = [["1", "E"], ["2", ""], ["3", "NA"], ["4", "O"]]
-    roster = roster_of(["ID", "Specialty"], rows)
+    rows = [["1", "Ana", "E"], ["2", "Bo", ""], ["3", "Cy", "NA"], ["4", "Di", "O"]]
+    roster = roster_of(["ID", "Name", "Specialty"], rows)
     assert [p.specialty for p in roster.people] == ["E", "", "", "O"]
+    # No skills column here: the warning must not promise matching on skills.
     assert roster.warnings == (
-        "roster.csv, column 'Specialty': 2 people have no specialty (rows 3, 4); "
-        "they are matched on skills and experience only",
+        "roster.csv, column 'Specialty': 2 people have no specialty (rows 3, 4): "
+        "they are never counted as sharing one",
+    )
+
+
+def test_one_blank_specialty_is_counted_in_the_singular() -> None:
+    rows = [["1", "Ana", "E"], ["2", "Bo", " "], ["3", "Cy", "O"]]
+    assert roster_of(["ID", "Name", "Specialty"], rows).warnings == (
+        "roster.csv, column 'Specialty': 1 person has no specialty (row 3): "
+        "they are never counted as sharing one",
     )

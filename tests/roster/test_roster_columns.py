@@ -175,6 +175,38 @@ def test_mapped_column_that_is_not_there_lists_the_columns() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("field", "column"), [("specialty", "Position"), ("key", "Badge"), ("skills", "Tools")]
+)
+def test_a_mapped_field_is_only_looked_for_by_its_mapped_name(field: str, column: str) -> None:
+    # Not also "no specialty column ...; use --map specialty=COLUMN": the user just did that.
+    header = ["EmployeeNumber", "JobRole", "Department"]
+    message = error_of(header, [["1", "Sales", "R&D"], ["2", "HR", "R&D"]],
+                       mapping={field: column})  # fmt: skip
+    assert message == (
+        f"roster.csv: no column {column!r} (from --map {field}={column}); "
+        "the columns are 'EmployeeNumber', 'JobRole', 'Department'"
+    )
+
+
+def test_a_missing_mapped_column_still_reports_another_missing_field() -> None:
+    rows = [["a", "Eng"], ["b", "Ops"]]
+    message = error_of(["Login", "JobRole"], rows, mapping={"specialty": "Position"})
+    assert message.startswith(
+        "roster.csv: no column 'Position' (from --map specialty=Position); "
+        "the columns are 'Login', 'JobRole'; no person key column (looked for ID, "
+    )
+    assert "no specialty column" not in message
+
+
+def test_a_field_mapped_twice_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught:
+        read_roster("missing.csv", mapping={"skills": "Tools", "Skills ": "Stack"})
+    assert caught.value.message == (
+        "--map Skills =Stack: field 'skills' is already mapped to 'Tools'; map each field once"
+    )
+
+
 def test_long_column_lists_are_shortened() -> None:
     header = ["ID", "Specialty", *[f"Q{i}" for i in range(38)]]
     message = error_of(header, [["1", "A"], ["2", "B"]], mapping={"skills": "Nope"})
@@ -236,7 +268,9 @@ def test_mapped_duplicate_column_is_an_error() -> None:
 
 
 def test_unneeded_duplicate_columns_are_ignored() -> None:
-    roster = roster_of(["ID", "Notes", "Specialty", "Notes"], [["1", "a", "E", "b"], ["2"]])
+    roster = roster_of(
+        ["ID", "Notes", "Specialty", "Notes"], [["1", "a", "E", "b"], ["2", "", "O"]]
+    )
     assert roster.mapping.unused == ("Notes", "Notes")
 
 
@@ -252,6 +286,13 @@ def test_two_columns_for_one_field_warns_and_prefers_the_id() -> None:
     )
 
 
-def test_has_skills_needs_a_skills_or_wants_column() -> None:
-    assert not roster_of(["ID", "Specialty"], TWO).has_skills
-    assert roster_of(["ID", "Specialty", "Interests"], TWO).has_skills
+def test_has_skills_and_has_wants_say_which_columns_exist() -> None:
+    rows = [["1", "Eng", "Go"], ["2", "Ops", "Rust"]]
+    neither = roster_of(["ID", "Specialty"], [r[:2] for r in rows])
+    assert (neither.has_skills, neither.has_wants) == (False, False)
+    wants = roster_of(["ID", "Specialty", "Interests"], rows)
+    assert (wants.has_skills, wants.has_wants) == (False, True)
+    skills = roster_of(["ID", "Specialty", "Can teach"], rows)
+    assert (skills.has_skills, skills.has_wants) == (True, False)
+    both = roster_of(["ID", "Specialty", "Skills", "Wants"], [[*r, "C"] for r in rows])
+    assert (both.has_skills, both.has_wants) == (True, True)

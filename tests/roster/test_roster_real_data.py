@@ -88,6 +88,19 @@ def test_ibm_ods(ibm, real_data: Path) -> None:
     assert (roster.sheet, roster.header_row) == ("Employees", 1)
     assert summary(roster) == summary(ibm)
     assert [p.row for p in roster.people] == [p.row for p in ibm.people]
+    assert roster.warnings == ()
+
+
+def test_ibm_ods_mapped_to_a_column_it_lacks(real_data: Path) -> None:
+    path = real_data / "messy/ibm_roster.ods"
+    with pytest.raises(RosterError) as caught:
+        read_roster(str(path), mapping={"specialty": "Position"})
+    assert caught.value.message == (
+        f"{path}: no column 'Position' (from --map specialty=Position); the columns are 'Age', "
+        "'Attrition', 'BusinessTravel', 'DailyRate', 'Department', 'DistanceFromHome', "
+        "'Education', 'EducationField', 'EmployeeCount', 'EmployeeNumber', "
+        "'EnvironmentSatisfaction', 'Gender', … (35 in all)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +197,7 @@ def test_stack_overflow_survey_extract(real_data: Path) -> None:
     assert (first.specialty, first.skills, first.wants, first.experience) == ("", (), (), None)
     assert sum(p.specialty == "" for p in roster.people) == 69
     assert roster.warnings[0].endswith(
-        "column 'DevType': 69 people have no specialty (rows 2, 48, 54, 55, 59, …); "
-        "they are matched on skills and experience only"
+        "column 'DevType': 69 people have no specialty (rows 2, 48, 54, 55, 59, …): "
+        "they are never counted as sharing one"
     )
     assert all(p.experience is None or 0 <= p.experience <= 60 for p in roster.people)

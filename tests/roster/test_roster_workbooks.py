@@ -206,3 +206,24 @@ def test_any_bytes_give_a_roster_or_a_roster_error(data: bytes, suffix: str) -> 
     except RosterError as error:
         assert error.message.startswith(f"{path}")
         assert "\n" not in error.message
+
+
+def test_workbook_footer_row_is_skipped_with_a_warning() -> None:
+    rows = [["ID", "Name", "Specialty"], ["a1", "Ana", "E"], ["b2", "Bo", "O"], [], [None, 2]]
+    write_xlsx(Path("book.xlsx"), {"Roster": rows})
+    roster = read_roster("book.xlsx")
+    assert [p.key for p in roster.people] == ["a1", "b2"]
+    assert roster.warnings == ("book.xlsx, row 5: skipped (only '2' is filled: a note or footer?)",)
+
+
+def test_cells_right_of_the_header_are_an_unused_column() -> None:
+    # A cell is a cell in a workbook: text right of the header cannot shift a row.
+    rows = [["ID", "Name", "Specialty"], ["a1", "Ana", "E", "call back"], ["b2", "Bo", "O"]]
+    write_xlsx(Path("book.xlsx"), {"Roster": rows})
+    roster = read_roster("book.xlsx")
+    assert [(p.key, p.name, p.specialty) for p in roster.people] == [
+        ("a1", "Ana", "E"),
+        ("b2", "Bo", "O"),
+    ]
+    assert roster.mapping.unused == ()
+    assert roster.warnings == ()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
 from pairctl.core.model import Roster
@@ -20,7 +20,6 @@ from pairctl.roster.sources import (
     Workbook,
     csv_grid,
     is_workbook,
-    looks_like_workbook,
     read_source,
 )
 
@@ -33,7 +32,7 @@ def read_roster(
     path: str,
     *,
     sheet: str | None = None,
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     stdin: BinaryIO | None = None,
 ) -> Roster:
     """Read and validate the roster at `path` ('-': CSV bytes from `stdin`).
@@ -47,16 +46,14 @@ def read_roster(
     shown, data = read_source(path, stdin)
     warnings: list[str] = []
 
-    workbook = is_workbook(path, data)
-    if not workbook and looks_like_workbook(data):
+    workbook, renamed = is_workbook(path, data)
+    if renamed:
         # Someone renamed report.xlsx to report.csv; reading it as text would only fail.
-        workbook = True
         warnings.append(f"{shown}: this is a workbook, not CSV text; read it as a workbook")
     if workbook:
         book = Workbook(path, data, shown)
         name, grid, layout = _choose_sheet(book, sheet, wanted, shown)
-        # With several sheets the sheet name is part of "where"; with one it is noise.
-        place = f"{shown}, sheet {name!r}" if len(book.names) > 1 else shown
+        place = book.where(name)
     else:
         if sheet is not None:
             raise UsageError(f"--sheet {sheet!r}: {shown} is a CSV file, which has no sheets")
@@ -86,7 +83,8 @@ def read_roster(
         header_row=layout.index + 1,
         mapping=layout.mapping,
         key_field=layout.key_field,
-        has_skills="skills" in mapped or "wants" in mapped,
+        has_skills="skills" in mapped,
+        has_wants="wants" in mapped,
         warnings=(*warnings, *layout.warnings, *people_warnings),
     )
 
@@ -95,10 +93,6 @@ def _choose_sheet(
     book: Workbook, sheet: str | None, wanted: Mapping[str, str], shown: str
 ) -> tuple[str, Grid, Layout]:
     """The named sheet, or the first sheet with a usable header row."""
-
-    def place(name: str) -> str:
-        return f"{shown}, sheet {name!r}" if len(book.names) > 1 else shown
-
     if sheet is not None:
         chosen = [_sheet_named(book, sheet, shown)]
     elif not book.candidates:
@@ -108,11 +102,11 @@ def _choose_sheet(
     tried: list[str] = []
     for name in chosen:
         grid = book.grid(name)
-        found = find_header(grid, wanted, place(name))
+        found = find_header(grid, wanted, book.where(name))
         if isinstance(found, Layout):
             return name, grid, found
         if len(chosen) == 1:
-            raise RosterError(f"{place(name)}: {found.detail}")
+            raise RosterError(f"{book.where(name)}: {found.detail}")
         tried.append(f"{name!r} ({', '.join(found.problems)})")
     raise RosterError(
         f"{shown}: no sheet looks like a roster; tried {', '.join(tried)}; "

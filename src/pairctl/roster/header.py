@@ -7,7 +7,7 @@ Headers are compared in a normalised form (case-folded, letters and digits only)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pairctl.core.model import ColumnMapping
@@ -123,10 +123,14 @@ def is_blind(header: str) -> bool:
     return any(word in BLIND_WORDS for word in header_words(header))
 
 
-def parse_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:
-    """Check `--map FIELD=COLUMN` pairs: known field names, non-empty column names."""
+def parse_mapping(
+    mapping: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+) -> dict[str, str]:
+    """Check `--map FIELD=COLUMN` pairs: known field names, non-empty column names, each field
+    once. Pairs (not only a dict) so a field given twice on the command line is caught."""
+    pairs = mapping.items() if isinstance(mapping, Mapping) else (mapping or ())
     wanted: dict[str, str] = {}
-    for raw_field, raw_column in (mapping or {}).items():
+    for raw_field, raw_column in pairs:
         name = str(raw_field).strip().casefold()
         column = str(raw_column).strip()
         if name not in FIELDS:
@@ -136,6 +140,11 @@ def parse_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:
             )
         if not column:
             raise UsageError(f"--map {raw_field}=: give the column name after '='")
+        if name in wanted:
+            raise UsageError(
+                f"--map {raw_field}={raw_column}: field {name!r} is already mapped to "
+                f"{wanted[name]!r}; map each field once"
+            )
         wanted[name] = column
     return wanted
 
@@ -280,13 +289,15 @@ def _missing(plan: _Plan) -> Missing:
         details.append(f"no column {column!r} (from --map {name}={column})")
     if details:
         details[-1] += f"; the columns are {_column_list(plan.cells)}"
-    if plan.key_field is None:
+    # A field named by --map was looked for by that name only: "use --map" would contradict.
+    mapped = {name for name, _ in plan.missing_columns}
+    if plan.key_field is None and "key" not in mapped:
         problems.append("no person key column")
         looked = (*ALIASES["key"][:3], "Email", "Name")
         details.append(
             f"no person key column (looked for {', '.join(looked)} …); use --map key=COLUMN"
         )
-    if "specialty" not in plan.columns:
+    if "specialty" not in plan.columns and "specialty" not in mapped:
         problems.append("no specialty column")
         looked = ALIASES["specialty"][:_SHOWN_ALIASES]
         details.append(

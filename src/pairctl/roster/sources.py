@@ -63,8 +63,6 @@ def read_source(path: str, stdin: BinaryIO | None) -> tuple[str, bytes]:
             data = stdin.read()
         except OSError as error:
             raise RosterError(f"<stdin>: cannot read ({error.strerror or error})") from None
-        if isinstance(data, str):  # a text stream slipped through; keep going as UTF-8
-            data = data.encode("utf-8")
         return "<stdin>", data or b""
     try:
         with open(path, "rb") as handle:
@@ -85,14 +83,17 @@ def looks_like_workbook(data: bytes) -> bool:
     return data.startswith((_ZIP_MAGIC, _OLE_MAGIC))
 
 
-def is_workbook(path: str, data: bytes) -> bool:
-    """Extension decides; content decides for unknown extensions and standard input."""
+def is_workbook(path: str, data: bytes) -> tuple[bool, bool]:
+    """Whether to read `data` as a workbook, and whether it is one saved under a CSV name.
+
+    A workbook extension decides (so a fake .xls gets an error saying what it really is);
+    otherwise the content does, which also catches report.xlsx renamed to report.csv.
+    """
     ext = os.path.splitext(path)[1].casefold() if path != "-" else ""
     if ext in WORKBOOK_EXTENSIONS:
-        return True
-    if ext in CSV_EXTENSIONS:
-        return False
-    return looks_like_workbook(data)
+        return True, False
+    workbook = looks_like_workbook(data)
+    return workbook, workbook and ext in CSV_EXTENSIONS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,6 +212,11 @@ class Workbook:
         self.candidates: list[str] = [m.name for m in sheets if m.visible == visible]
         self.candidates += [m.name for m in sheets if m.visible != visible]
 
+    def where(self, name: str) -> str:
+        """The start of a message about sheet `name`: the sheet is named only when there are
+        several, since with one it is noise."""
+        return f"{self._where}, sheet {name!r}" if len(self.names) > 1 else self._where
+
     def grid(self, name: str) -> Grid:
         try:
             sheet = self._book.get_sheet_by_name(name)
@@ -218,7 +224,7 @@ class Workbook:
             rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
         except BaseException as error:
             _reraise_interrupts(error)
-            reason = _short(str(error)) or type(error).__name__
+            reason = shorten(str(error)) or type(error).__name__
             raise RosterError(
                 f"{self._where}: cannot read workbook (sheet {name!r}: {reason})"
             ) from None
@@ -232,7 +238,7 @@ def _reraise_interrupts(error: BaseException) -> None:
         raise error
 
 
-def _workbook_reason(path: str, data: bytes, error: Exception) -> str:
+def _workbook_reason(path: str, data: bytes, error: BaseException) -> str:
     """A short reason a workbook did not open, in words a coordinator can act on."""
     if type(error).__name__ == "PasswordError":
         return "it is password-protected; save a copy without a password"
@@ -256,11 +262,12 @@ def _workbook_reason(path: str, data: bytes, error: Exception) -> str:
             python_calamine.CalamineWorkbook.from_path(path).close()
         except BaseException as detail:
             _reraise_interrupts(detail)
-            return f"damaged or not a workbook: {_short(str(detail))}"
-    return f"damaged or not a workbook: {_short(str(error))}"
+            return f"damaged or not a workbook: {shorten(str(detail))}"
+    return f"damaged or not a workbook: {shorten(str(error))}"
 
 
-def _short(text: str, limit: int = 120) -> str:
+def shorten(text: str, limit: int = 120) -> str:
+    """`text` on one line (runs of whitespace become one space), cut to `limit` characters."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
@@ -294,3 +301,15 @@ def row_is_blank(row: Sequence[Cell], typed: bool) -> bool:
     if not typed:
         return not "".join(row).strip()
     return not any(c.strip() if type(c) is str else c is not None for c in row)
+
+
+def lone_cell(row: Sequence[Cell]) -> int | None:
+    """The index of the only non-blank cell of a row that is not blank, or None when it has
+    more than one (the scan stops at the second, so a full row costs two cells)."""
+    found = None
+    for j, c in enumerate(row):
+        if c.strip() if type(c) is str else c is not None:
+            if found is not None:
+                return None
+            found = j
+    return found
