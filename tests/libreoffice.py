@@ -27,9 +27,20 @@ def convert(path: Path, target: str, workdir: Path) -> Path:
     """Have LibreOffice open `path` and save it with the `target` filter; return the folder."""
     out = workdir / f"converted-{path.stem}"
     subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", target, "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(workdir)},
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(workdir)},
     )
     # soffice exits 0 even when a conversion fails: the file is the only proof.
     if not out.is_dir() or not any(out.iterdir()):

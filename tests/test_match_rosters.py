@@ -115,9 +115,20 @@ def test_libreoffice_opens_the_sheet_and_shows_every_pair(sample_run, tmp_path):
 def test_ibm_roster_pairs_all_1470_with_no_pair_inside_one_job_role(real_data, tmp_path):
     roster = real_data / "ibm_hr_attrition" / "WA_Fn-UseC_-HR-Employee-Attrition.csv"
     out = tmp_path / "ibm-pairs.csv"
-    result = run("match", str(roster), "-o", str(out), "--map", "key=EmployeeNumber",
-                 "--map", "specialty=JobRole", "--map", "department=Department",
-                 "--map", "experience=TotalWorkingYears")
+    result = run(
+        "match",
+        str(roster),
+        "-o",
+        str(out),
+        "--map",
+        "key=EmployeeNumber",
+        "--map",
+        "specialty=JobRole",
+        "--map",
+        "department=Department",
+        "--map",
+        "experience=TotalWorkingYears",
+    )
     assert result.exit_code == 0, result.stderr
     source = {r["EmployeeNumber"]: r for r in read_csv_rows(roster)}
     rows = read_csv_rows(out)
@@ -160,9 +171,22 @@ def test_workbooks_written_by_real_spreadsheet_programs(real_data, name, args):
 
 def test_stack_overflow_extract_pairs_on_real_have_and_want_lists(real_data):
     roster = real_data / "so_survey_2023" / "survey_results_public_2023_first595.csv"
-    result = run("match", str(roster), "--dry-run", "--json", "--map", "key=ResponseId",
-                 "--map", "specialty=DevType", "--map", "skills=LanguageHaveWorkedWith",
-                 "--map", "wants=LanguageWantToWorkWith", "--map", "experience=WorkExp")
+    result = run(
+        "match",
+        str(roster),
+        "--dry-run",
+        "--json",
+        "--map",
+        "key=ResponseId",
+        "--map",
+        "specialty=DevType",
+        "--map",
+        "skills=LanguageHaveWorkedWith",
+        "--map",
+        "wants=LanguageWantToWorkWith",
+        "--map",
+        "experience=WorkExp",
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["people"] == 595
@@ -180,8 +204,17 @@ def test_a_60_percent_specialty_gets_the_fewest_possible_same_specialty_pairs(tm
     rng.shuffle(specialties)
     skills = ["Python", "SQL", "negotiation", "budgeting", "Figma", "writing", "Excel", "CRM"]
     rows = [
-        [f"P{i:02d}", f"Person {i}", "", "", spec, rng.choice(["A", "B"]), str(rng.randint(0, 25)),
-         "; ".join(rng.sample(skills, 3)), "; ".join(rng.sample(skills, 2))]
+        [
+            f"P{i:02d}",
+            f"Person {i}",
+            "",
+            "",
+            spec,
+            rng.choice(["A", "B"]),
+            str(rng.randint(0, 25)),
+            "; ".join(rng.sample(skills, 3)),
+            "; ".join(rng.sample(skills, 2)),
+        ]
         for i, spec in enumerate(specialties)
     ]
     roster = write_csv(tmp_path / "r.csv", rows, header=HEADER)
