@@ -6,6 +6,13 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pairctl.core.model import Roster
+from pairctl.errors import RosterError
+from pairctl.roster import read_roster
 
 HEADER = [
     "ID", "Name", "Email", "Specialty", "Skills", "Wants to learn", "Years of experience",
@@ -60,3 +67,18 @@ def write_xlsx(
             sheet.sheet_state = "hidden"
     book.save(path)
     return path
+
+
+def roster_of(header: list[str], rows: list[list[str]], **kwargs: Any) -> Roster:
+    """Read `header` + `rows` written as roster.csv in the working folder."""
+    write_csv(Path("roster.csv"), [header, *rows])
+    return read_roster("roster.csv", **kwargs)
+
+
+def error_of(header: list[str], rows: list[list[str]], **kwargs: Any) -> str:
+    """The one-line message of the RosterError that reading that roster raises."""
+    with pytest.raises(RosterError) as caught:
+        roster_of(header, rows, **kwargs)
+    message = caught.value.message
+    assert "\n" not in message
+    return message

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pairctl.core.model import fold
-from pairctl.errors import RosterError
-from pairctl.roster import read_roster
 from pairctl.roster.people import _split_list, parse_years
 
-from .builders import write_csv
-
-
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-
-
-def roster_of(header: list[str], rows: list[list[str]], **kwargs):
-    write_csv(Path("roster.csv"), [header, *rows])
-    return read_roster("roster.csv", **kwargs)
-
-
-def error_of(header: list[str], rows: list[list[str]], **kwargs) -> str:
-    with pytest.raises(RosterError) as caught:
-        roster_of(header, rows, **kwargs)
-    message = caught.value.message
-    assert "\n" not in message
-    return message
+from .builders import error_of, roster_of
 
 
 @pytest.mark.parametrize(

@@ -10,25 +10,7 @@ from pairctl.errors import RosterError, UsageError
 from pairctl.roster import read_roster
 from pairctl.roster.header import ALIASES, is_blind, normalise
 
-from .builders import HEADER, PEOPLE, csv_text, write_csv
-
-
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Messages name the file as given; a bare name makes them read like the user's.
-    monkeypatch.chdir(tmp_path)
-
-
-def roster_of(header: list[str], rows: list[list[str]], **kwargs):
-    write_csv(Path("roster.csv"), [header, *rows])
-    return read_roster("roster.csv", **kwargs)
-
-
-def error_of(header: list[str], rows: list[list[str]], **kwargs) -> str:
-    with pytest.raises(RosterError) as caught:
-        roster_of(header, rows, **kwargs)
-    return caught.value.message
-
+from .builders import HEADER, PEOPLE, csv_text, error_of, roster_of, write_csv
 
 TWO = [["1", "Ana", "Eng"], ["2", "Bo", "Ops"]]
 

@@ -17,11 +17,6 @@ from pairctl.roster.sources import cell_text
 from .builders import HEADER, PEOPLE, write_xlsx
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-
-
 def read_error(path: str, **kwargs) -> str:
     with pytest.raises(RosterError) as caught:
         read_roster(path, **kwargs)
