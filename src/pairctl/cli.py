@@ -11,6 +11,7 @@ import enum
 import json
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +22,7 @@ from pairctl import __version__
 from pairctl.errors import ExitCode, PairctlError, UsageError
 
 if TYPE_CHECKING:
-    from pairctl.core.matching import OddRule
+    from pairctl.core.matching import OddRule, Solver
 
 
 def _one_line(text: str) -> str:
@@ -67,6 +68,11 @@ app = typer.Typer(
 class OddChoice(enum.StrEnum):
     trio = "trio"
     leave_out = "leave-out"
+
+
+class SolverChoice(enum.StrEnum):
+    greedy_swap = "greedy-swap"
+    exact = "exact"
 
 
 def _version(value: bool) -> None:
@@ -153,6 +159,13 @@ def match(
         OddChoice,
         typer.Option(help="Odd head-count: the extra person joins a trio, or is left out."),
     ] = OddChoice.trio,
+    solver: Annotated[
+        SolverChoice,
+        typer.Option(
+            help="greedy-swap (fast, near-optimal) or exact (the true optimum; at most "
+            "1,000 people, minutes at that size)."
+        ),
+    ] = SolverChoice.greedy_swap,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Do everything but write the sheet.")
     ] = False,
@@ -167,15 +180,18 @@ def match(
     """Read a roster, pair everyone two-way across specialties, write the pairing sheets."""
     try:
         _match(
-            roster,
-            output,
-            sheet,
-            map_ or [],
-            seed,
-            "trio" if odd is OddChoice.trio else "leave-out",
-            dry_run,
-            as_json,
-            force,
+            MatchRun(
+                roster=roster,
+                output=output,
+                sheet=sheet,
+                mapping=parse_mapping(map_ or []),
+                seed=seed,
+                odd="trio" if odd is OddChoice.trio else "leave-out",
+                solver="exact" if solver is SolverChoice.exact else "greedy-swap",
+                dry_run=dry_run,
+                as_json=as_json,
+                force=force,
+            )
         )
     except (typer.Exit, BrokenPipeError):
         raise  # Click turns a closed pipe (`pairctl ... | head`) into a quiet exit
@@ -183,70 +199,88 @@ def match(
         _fail(err, debug)
 
 
-def _match(
-    roster_path: str,
-    output: Path | None,
-    sheet: str | None,
-    map_items: list[str],
-    seed: int,
-    odd: OddRule,
-    dry_run: bool,
-    as_json: bool,
-    force: bool,
-) -> None:
+@dataclass(frozen=True)
+class MatchRun:
+    """What `pairctl match` was asked to do, once the options are parsed."""
+
+    roster: str
+    output: Path | None
+    sheet: str | None
+    mapping: list[tuple[str, str]]
+    seed: int
+    odd: OddRule
+    solver: Solver
+    dry_run: bool
+    as_json: bool
+    force: bool
+
+
+def _match(run: MatchRun) -> None:
     from pairctl.core.matching import match as pair_people
+    from pairctl.core.quality import assess
     from pairctl.core.scoring import Weights, score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
     from pairctl.output.destination import check_output, default_output, next_dated_name
     from pairctl.output.json_out import report_to_dict
-    from pairctl.output.terminal import make_console, render_summary, render_warnings
+    from pairctl.output.terminal import (
+        make_console,
+        progress_reporter,
+        render_summary,
+        render_warnings,
+    )
     from pairctl.roster import read_roster
 
-    mapping = parse_mapping(map_items)
     now = dt.datetime.now().astimezone()
     target = None
-    if not dry_run:
+    if not run.dry_run:
         # Check the destination before the work, so a bad -o fails fast and writes nothing.
         target = check_output(
-            output or default_output(roster_path, now.date()), roster_path, force=force
+            run.output or default_output(run.roster, now.date()), run.roster, force=run.force
         )
 
     roster = read_roster(
-        roster_path,
-        sheet=sheet,
-        mapping=mapping,
-        stdin=sys.stdin.buffer if roster_path == "-" else None,
+        run.roster,
+        sheet=run.sheet,
+        mapping=run.mapping,
+        stdin=sys.stdin.buffer if run.roster == "-" else None,
     )
     weights = Weights()
-    scores = score_roster(roster, weights)
-    pairing = pair_people(scores.total, [p.key for p in roster.people], seed=seed, odd=odd)
+    model = score_roster(roster, weights)
+    keys = [p.key for p in roster.people]
+    err = make_console(sys.stderr)
+    with progress_reporter(err, len(keys), quiet=run.as_json) as step:
+        pairing = pair_people(
+            model, keys, seed=run.seed, odd=run.odd, solver=run.solver, progress=step
+        )
+        step("measuring quality")
+        quality = assess(model, pairing)
     info = run_info_rows(
         roster,
         weights_text=weights.as_text(),
-        seed=seed,
+        seed=run.seed,
         solver=pairing.solver,
-        odd=odd,
+        odd=run.odd,
         version=__version__,
         run_at=now.isoformat(timespec="seconds"),
     )
-    report = build_report(roster, scores, pairing, odd=odd, run_info=info)
+    report = build_report(roster, model, pairing, odd=run.odd, run_info=info, quality=quality)
 
     written = None
     if target is not None:
         # A dated default name moves on to -2, -3 if another run takes it meanwhile; a name
         # given with -o is replaced only with --force.
         written = write_report(
-            report, target, replace=force, next_name=None if output else next_dated_name
+            report, target, replace=run.force, next_name=None if run.output else next_dated_name
         )
     outcome = f"Wrote {written}" if written else "Dry run: nothing written."
 
-    render_warnings(make_console(sys.stderr), report.warnings)
-    if as_json:
+    render_warnings(err, report.warnings)
+    if run.as_json:
         data = {**report_to_dict(report), "output": str(written) if written else None}
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
-        render_summary(make_console(sys.stdout), report, source=roster_path, outcome=outcome)
+        render_summary(make_console(sys.stdout), report, source=run.roster, outcome=outcome)
 
 
 def main() -> None:

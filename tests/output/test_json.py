@@ -22,6 +22,7 @@ def test_shape(report: RunReport) -> None:
         "baseline",
         "solver",
         "seed",
+        "quality",
         "warnings",
         "run_info",
     ]

@@ -1,13 +1,22 @@
-"""Greedy-plus-swap matching over a symmetric score matrix.
+"""Pairing everyone: the greedy-plus-swap engine (default) and the exact reference solver.
 
 Everything runs in a canonical order (people sorted by a seeded shuffle of their keys), so
 the same roster and seed give the same pairs whatever order the rows came in: ties are
 broken by that order, never by row position.
+
+The default engine (docs/scoring.md, "The matching"):
+
+1. candidates: each person's best partners by score (`ScoreModel.best_candidates`);
+2. seed: the assignment relaxation over those candidates (every person picks a partner,
+   partners may not be shared, but "picks" need not be mutual), whose cycles are split into
+   pairs; whoever is left is seated greedily;
+3. swaps: partners are exchanged between two pairs while that raises the total, looking
+   at every candidate of every person, until no exchange does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,26 +24,51 @@ import numpy as np
 import numpy.typing as npt
 
 from pairctl.core.model import Group, Pairing, Unmatched
+from pairctl.core.scoring import ScoreModel
 
-FloatMatrix = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 OddRule = Literal["trio", "leave-out"]
+Solver = Literal["greedy-swap", "exact"]
+Progress = Callable[[str], None]
 
-SOLVER = "greedy-swap"
+SOLVERS: tuple[Solver, ...] = ("greedy-swap", "exact")
+CANDIDATES = 30
+"""Partners kept per person. More adds little quality and costs time (docs/BENCHMARKS.md)."""
+EXACT_LIMIT = 1000
+"""Largest roster the exact solver takes: it grows with the cube of the roster (about 3 minutes
+at 1,000 people here, docs/BENCHMARKS.md)."""
+ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 # Gains smaller than this are rounding noise; taking them could loop forever.
 _EPS = 1e-9
-ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
+_MAX_ROUNDS = 200
+# Leftovers of the relaxation are seated from a dense block of their scores up to this many.
+_DENSE_LEFTOVERS = 3000
+_COST_SCALE = 10_000.0
+
+
+class TooLargeForExact(ValueError):
+    """The exact solver was asked for a roster above `EXACT_LIMIT`."""
 
 
 @dataclass(frozen=True)
-class _Canonical:
-    """The score matrix in canonical order, with a zero-score stand-in partner when odd."""
+class _Scorer:
+    """Pair scores in canonical order, with an optional stand-in partner (index n) who
+    scores 0 with everyone: whoever ends beside it is the person whose absence costs least."""
 
-    scores: FloatMatrix
-    order: IntArray
-    """order[c] = the roster index of canonical person c."""
-    n: int
-    """Real people; a stand-in partner, if any, is canonical index n."""
+    model: ScoreModel
+
+    @property
+    def n(self) -> int:
+        return self.model.size
+
+    def __call__(self, a: IntArray, b: IntArray) -> FloatArray:
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        result = np.zeros(len(a), dtype=np.float64)
+        real = (a < self.n) & (b < self.n)
+        result[real] = self.model.pair_scores(a[real], b[real])
+        return result
 
 
 def canonical_order(keys: Sequence[str], seed: int) -> IntArray:
@@ -44,130 +78,281 @@ def canonical_order(keys: Sequence[str], seed: int) -> IntArray:
     return by_key[shuffle]
 
 
-def _canonical(scores: FloatMatrix, keys: Sequence[str], seed: int) -> _Canonical:
-    n = len(keys)
-    order = canonical_order(keys, seed)
-    size = n + (n % 2)
-    s = np.zeros((size, size), dtype=np.float64)
-    s[:n, :n] = scores[np.ix_(order, order)]
-    # The stand-in scores 0 with everyone: whoever ends up beside it is the person whose
-    # absence costs the pairing least; they join a trio afterwards (or are left out).
-    np.fill_diagonal(s, -np.inf)
-    return _Canonical(scores=s, order=order, n=n)
+def greedy(scores: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
+    """Take the best remaining pair of a dense score matrix until no two people are free.
 
-
-def greedy(scores: FloatMatrix) -> tuple[IntArray, IntArray]:
-    """Take the best remaining pair until everyone is paired. Ties go to the lower index."""
+    Ties go to the lower index. Used for the few people the relaxation leaves over.
+    """
     size = scores.shape[0]
     i, j = np.triu_indices(size, k=1)
     s = scores[i, j]
     by_score = np.lexsort((j, i, -s))
     free = np.ones(size, dtype=bool)
-    left: list[int] = []
-    right: list[int] = []
-    remaining = size // 2
+    pairs: list[tuple[int, int]] = []
     for a, b in zip(i[by_score].tolist(), j[by_score].tolist(), strict=True):
         if free[a] and free[b]:
             free[a] = free[b] = False
-            left.append(a)
-            right.append(b)
-            remaining -= 1
-            if remaining == 0:
+            pairs.append((a, b))
+            if len(pairs) == size // 2:
                 break
-    return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+    return pairs
+
+
+def relaxation_pairs(
+    cand: IntArray, cand_scores: FloatArray
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Pairs from the assignment relaxation over candidate edges, and who is left over.
+
+    Every person is assigned one partner (or themself, at a prohibitive cost) so that no
+    partner is used twice and the total score is highest. Mutual picks are pairs; a longer
+    cycle a1 -> a2 -> ... is split into the better half of its alternating edges (an odd one
+    leaving out the member whose absence keeps the most).
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    n, k = cand.shape
+    rows = np.repeat(np.arange(n), k)
+    cols = cand.ravel()
+    vals = cand_scores.ravel()
+    # Both directions of every candidate edge; the score is symmetric, so duplicates agree.
+    rows, cols, vals = (
+        np.concatenate([rows, cols]),
+        np.concatenate([cols, rows]),
+        np.concatenate([vals, vals]),
+    )
+    keep = np.unique(rows * n + cols, return_index=True)[1]
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    top = float(vals.max()) if len(vals) else 0.0
+    bottom = float(vals.min()) if len(vals) else 0.0
+    # Costs must be positive (zero means "no edge"), and whole numbers: scipy's LAPJVsp can
+    # loop forever on float costs with near-ties (seen here on a 39-person roster). Scores
+    # are kept to 1e-4. Staying alone costs more than any set of edges could save.
+    cost = np.round((top + 1.0 - vals) * _COST_SCALE)
+    alone = np.round((top - bottom + 2.0) * _COST_SCALE) * n
+    graph = sparse.csr_matrix(
+        (
+            np.concatenate([cost, np.full(n, alone)]),
+            (np.concatenate([rows, np.arange(n)]), np.concatenate([cols, np.arange(n)])),
+        ),
+        shape=(n, n),
+    )
+    _, partner = min_weight_full_bipartite_matching(graph)
+    # The score of each person's assigned edge, looked up among the candidate edges.
+    at = np.searchsorted(rows * n + cols, np.arange(n) * n + partner)
+    picked = vals[np.minimum(at, len(vals) - 1)]
+    return _split_cycles(partner, np.where(partner == np.arange(n), 0.0, picked))
+
+
+def _split_cycles(partner: IntArray, picked: FloatArray) -> tuple[list[tuple[int, int]], list[int]]:
+    """Pairs from the cycles of an assignment; picked[i] scores the edge i -> partner[i]."""
+    n = len(partner)
+    seen = np.zeros(n, dtype=bool)
+    pairs: list[tuple[int, int]] = []
+    left: list[int] = []
+    for start in range(n):
+        if seen[start]:
+            continue
+        cycle = [start]
+        seen[start] = True
+        nxt = int(partner[start])
+        while nxt != start:
+            cycle.append(nxt)
+            seen[nxt] = True
+            nxt = int(partner[nxt])
+        size = len(cycle)
+        if size == 1:
+            left.append(start)
+            continue
+        weights = picked[cycle]
+        if size % 2 == 0:
+            first = int(weights[0::2].sum() < weights[1::2].sum())
+            pairs += [(cycle[i], cycle[(i + 1) % size]) for i in range(first, size, 2)]
+        else:
+            # Leaving out member j keeps edges j+1, j+3, ..., j-2 (all indices mod size).
+            steps = np.arange(0, size - 1, 2)
+            kept = [weights[(j + 1 + steps) % size].sum() for j in range(size)]
+            out = int(np.argmax(kept))
+            left.append(cycle[out])
+            pairs += [(cycle[(out + 1 + s) % size], cycle[(out + 2 + s) % size]) for s in steps]
+    return pairs, left
+
+
+def _seat_leftovers(score: _Scorer, left: list[int]) -> list[tuple[int, int]]:
+    """Pair the people the relaxation left over, best pair first."""
+    if len(left) < 2:
+        return []
+    people = np.array(left, dtype=np.int64)
+    if len(people) > _DENSE_LEFTOVERS:
+        # Never seen in practice; keep memory bounded all the same.
+        return [(int(a), int(b)) for a, b in zip(people[0::2], people[1::2], strict=False)]
+    a, b = np.meshgrid(people, people, indexing="ij")
+    block = score(a.ravel(), b.ravel()).reshape(len(people), len(people))
+    np.fill_diagonal(block, -np.inf)
+    return [(int(people[x]), int(people[y])) for x, y in greedy(block)]
 
 
 def improve_by_swaps(
-    scores: FloatMatrix, left: IntArray, right: IntArray
-) -> tuple[IntArray, IntArray]:
+    score: _Scorer,
+    mate: IntArray,
+    cand: IntArray,
+    cand_scores: FloatArray,
+    progress: Progress | None = None,
+) -> IntArray:
     """Exchange partners between two pairs while that raises the total; stop when none does.
 
-    For pair p = (a, b) every other pair q = (c, d) is tried at once, both ways:
-    (a, c) + (b, d) and (a, d) + (b, c). The best strictly positive exchange is taken.
+    For every person a (partner b) and every candidate c of a (partner d), the exchange
+    (a, c) + (b, d) replaces (a, b) + (c, d). Each round scores all such exchanges at once
+    and applies the best ones that touch disjoint pairs.
     """
-    a, b = left.copy(), right.copy()
-    m = len(a)
-    if m < 2:
-        return a, b
-    improved = True
-    while improved:
-        improved = False
-        for p in range(m):
-            current = scores[a, b]
-            here = current[p] + current
-            cross = scores[a[p], a] + scores[b[p], b] - here
-            straight = scores[a[p], b] + scores[b[p], a] - here
-            cross[p] = straight[p] = -np.inf
-            q_cross, q_straight = int(np.argmax(cross)), int(np.argmax(straight))
-            if max(cross[q_cross], straight[q_straight]) <= _EPS:
+    mate = mate.copy()
+    n, k = cand.shape
+    a = np.repeat(np.arange(n, dtype=np.int64), k)
+    c = cand.ravel()
+    ac = cand_scores.ravel()
+    for round_number in range(_MAX_ROUNDS):
+        current = score(np.arange(len(mate)), mate)
+        b, d = mate[a], mate[c]
+        ia = np.flatnonzero(b != c)
+        gain = ac[ia] + score(b[ia], d[ia]) - current[a[ia]] - current[c[ia]]
+        good = gain > _EPS
+        if not good.any():
+            break
+        ia, gain = ia[good], gain[good]
+        order = np.lexsort((ia, -gain))
+        touched = np.zeros(len(mate), dtype=bool)
+        applied = 0
+        for i in ia[order].tolist():
+            p, q, r, s = int(a[i]), int(mate[a[i]]), int(c[i]), int(mate[c[i]])
+            if touched[p] or touched[q] or touched[r] or touched[s]:
                 continue
-            improved = True
-            if cross[q_cross] >= straight[q_straight]:
-                q = q_cross
-                b[p], a[q] = a[q], b[p]
-            else:
-                q = q_straight
-                b[p], b[q] = b[q], b[p]
-    return a, b
+            touched[[p, q, r, s]] = True
+            mate[p], mate[r] = r, p
+            mate[q], mate[s] = s, q
+            applied += 1
+        if progress is not None:
+            progress(f"swaps: round {round_number + 1}, {applied} exchanges")
+    return mate
 
 
-def _trio_home(scores: FloatMatrix, extra: int, a: IntArray, b: IntArray) -> int:
-    """The pair an extra person fits best with: the highest sum of their two new links."""
-    fit = scores[extra, a] + scores[extra, b]
-    return int(np.argmax(fit))
+def _mates_from_pairs(pairs: list[tuple[int, int]], size: int) -> IntArray:
+    mate = np.full(size, -1, dtype=np.int64)
+    for x, y in pairs:
+        mate[x], mate[y] = y, x
+    return mate
+
+
+def greedy_swap(model: ScoreModel, progress: Progress | None = None) -> IntArray:
+    """Partners for everyone in canonical order (index n = the stand-in when n is odd)."""
+    n = model.size
+    score = _Scorer(model)
+    if progress is not None:
+        progress("scoring candidates")
+    cand, cand_scores = model.best_candidates(CANDIDATES)
+    if progress is not None:
+        progress("assignment relaxation")
+    pairs, left = relaxation_pairs(cand, cand_scores)
+    if n % 2:
+        left.append(n)  # the stand-in
+    pairs += _seat_leftovers(score, left)
+    mate = _mates_from_pairs(pairs, n + n % 2)
+    return improve_by_swaps(score, mate, cand, cand_scores, progress)
+
+
+def exact(model: ScoreModel) -> IntArray:
+    """The best possible pairing of the same score (Edmonds' blossom, as many pairs as possible)."""
+    import networkx as nx
+
+    n = model.size
+    if n > EXACT_LIMIT:
+        raise TooLargeForExact(
+            f"--solver exact takes at most {EXACT_LIMIT} people (it needs minutes there and "
+            f"grows with the cube of the roster); this roster has {n}"
+        )
+    scores = model.dense()
+    i, j = np.triu_indices(n, k=1)
+    s = scores[i, j]
+    # Integer weights: blossom on floats can stop short by rounding. Shifted positive, so a
+    # maximum-weight matching is also one with as many pairs as possible.
+    weights = np.round((s - s.min() + 1.0) * 10_000).astype(np.int64)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), weights.tolist(), strict=True))
+    pairs = [(int(x), int(y)) for x, y in nx.max_weight_matching(graph, maxcardinality=True)]
+    if n % 2:
+        single = next(iter(set(range(n)) - {p for pair in pairs for p in pair}))
+        pairs.append((single, n))
+    return _mates_from_pairs(pairs, n + n % 2)
 
 
 def match(
-    scores: FloatMatrix, keys: Sequence[str], *, seed: int = 0, odd: OddRule = "trio"
+    model: ScoreModel,
+    keys: Sequence[str],
+    *,
+    seed: int = 0,
+    odd: OddRule = "trio",
+    solver: Solver = "greedy-swap",
+    progress: Progress | None = None,
 ) -> Pairing:
-    """Pair everyone by greedy-plus-swap; an odd person joins a trio or is left out.
+    """Pair everyone; an odd person joins the trio they fit best, or is left out.
 
-    `scores` is the symmetric pair score (indexed like `keys`); `keys` are the unique person
-    keys, used only to make the result independent of row order.
+    `model` scores people indexed like `keys` (the unique person keys).
     """
     n = len(keys)
     if n < 2:
         raise ValueError("pairing needs at least 2 people")
-    c = _canonical(scores, keys, seed)
-    a, b = improve_by_swaps(c.scores, *greedy(c.scores))
+    order = canonical_order(keys, seed)
+    canonical = model.permuted(order)
+    mate = exact(canonical) if solver == "exact" else greedy_swap(canonical, progress)
+    score = _Scorer(canonical)
 
-    stand_in = c.n if c.scores.shape[0] > n else None
-    extra: int | None = None
-    if stand_in is not None:
-        p = int(np.flatnonzero((a == stand_in) | (b == stand_in))[0])
-        extra = int(b[p] if a[p] == stand_in else a[p])
-        a, b = np.delete(a, p), np.delete(b, p)
+    firsts = np.flatnonzero(np.arange(len(mate)) < mate)
+    pairs = [[int(x), int(mate[x])] for x in firsts]
+    objective = float(score(firsts, mate[firsts]).sum())
+    extra = None
+    if n % 2:
+        with_stand_in = next(i for i, p in enumerate(pairs) if p[1] == n)
+        extra = pairs.pop(with_stand_in)[0]
 
-    groups: list[list[int]] = [[int(x), int(y)] for x, y in zip(a, b, strict=True)]
     unmatched: list[Unmatched] = []
     if extra is not None:
         if odd == "trio":
-            groups[_trio_home(c.scores, extra, a, b)].append(extra)
+            a = np.array([p[0] for p in pairs])
+            b = np.array([p[1] for p in pairs])
+            extras = np.full(len(pairs), extra)
+            fit = score(extras, a) + score(extras, b)
+            pairs[int(np.argmax(fit))].append(extra)
         else:
-            unmatched.append(Unmatched(index=int(c.order[extra]), reason=ODD_LEFT_OUT))
+            unmatched.append(Unmatched(index=int(order[extra]), reason=ODD_LEFT_OUT))
 
+    members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
+    scores = _group_scores(model, members)
+    groups = [Group(members=m, score=float(s)) for m, s in zip(members, scores, strict=True)]
     return Pairing(
-        groups=_in_roster_terms(groups, c, scores),
+        groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
         unmatched=tuple(unmatched),
-        solver=SOLVER,
+        solver=solver,
         seed=seed,
+        objective=objective,
     )
 
 
-def group_score(scores: FloatMatrix, members: Sequence[int]) -> float:
-    """Sum of the scores of every link inside a group (a pair has one, a trio three)."""
-    return float(sum(scores[x, y] for i, x in enumerate(members) for y in members[i + 1 :]))
-
-
-def _in_roster_terms(
-    groups: list[list[int]], c: _Canonical, scores: FloatMatrix
-) -> tuple[Group, ...]:
-    """Translate canonical groups to roster indices, ordered as the roster lists people."""
-    result = []
-    for g in groups:
-        members = tuple(sorted(int(c.order[x]) for x in g))
-        result.append(Group(members=members, score=group_score(scores, members)))
-    return tuple(sorted(result, key=lambda grp: grp.members[0]))
+def _group_scores(model: ScoreModel, groups: Sequence[Sequence[int]]) -> FloatArray:
+    """Sum of the scores of every link inside each group (a pair has one, a trio three)."""
+    owner, a, b = [], [], []
+    for g, members in enumerate(groups):
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                owner.append(g)
+                a.append(x)
+                b.append(y)
+    totals = np.zeros(len(groups))
+    np.add.at(
+        totals,
+        np.array(owner, dtype=np.int64),
+        model.pair_scores(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)),
+    )
+    return totals
 
 
 def random_pairing(n: int, *, seed: int, odd: OddRule = "trio") -> list[list[int]]:

@@ -102,3 +102,6 @@ class Pairing:
     unmatched: tuple[Unmatched, ...]
     solver: str
     seed: int
+    objective: float = 0.0
+    """The sum of the pair scores before an odd person joined a trio: what the solver
+    maximises, and so what compares with the exact optimum or an upper bound."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pairctl.core.model import Person
+from pairctl.core.quality import NOT_MEASURED, Quality
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,5 @@ class RunReport:
     warnings: tuple[str, ...]
     solver: str
     seed: int
+    quality: Quality = NOT_MEASURED
+    """How close the pairing is to the best possible, and against what."""

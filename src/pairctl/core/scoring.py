@@ -11,10 +11,13 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from pairctl.core.model import Person, Roster, fold
 
 FloatMatrix = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,6 @@ class Weights:
         return ", ".join(f"{f.name}={getattr(self, f.name):g}" for f in fields(self))
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Scores of every ordered pair of a roster, indexed like `Roster.people`."""
-
-    total: FloatMatrix
-    """Symmetric pair score; the diagonal is meaningless (set to -inf)."""
-    teaches: FloatMatrix
-    """teaches[a, b]: how many things a can teach b (what a has that b wants)."""
-
-
 def strength(count: FloatMatrix) -> FloatMatrix:
     """Strength of one teaching direction from the number of matched skills.
 
@@ -79,57 +72,152 @@ def _want_sets(roster: Roster, teach: list[set[str]]) -> list[set[str]]:
     return [teachable - own for own in teach]
 
 
-def teach_counts(roster: Roster) -> FloatMatrix:
-    """counts[a, b] = how many things a can teach that b wants, compared by `fold`.
+def _indicator(sets: list[set[str]], column: dict[str, int]) -> sparse.csr_matrix:
+    """People x vocabulary 0/1 matrix."""
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    cols = np.fromiter((column[x] for s in sets for x in s), dtype=np.int64, count=len(rows))
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), len(column)))
 
-    Without a skills column a person can teach their specialty; without a wants column they
-    want whatever they cannot already teach. With neither, counts[a, b] is 1 exactly when
-    the two specialties differ.
+
+def _codes(values: list[str]) -> IntArray:
+    """Small integer codes for equal values (sorted, so independent of row order); -1 for blank."""
+    table = {v: i for i, v in enumerate(sorted({v for v in values if v}))}
+    return np.array([table.get(v, -1) for v in values], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class ScoreModel:
+    """Everything needed to score any pair of a roster, without storing all n^2 scores.
+
+    Rows index `Roster.people` (or a permutation of it, see `permuted`). `can` and `want` are
+    people x skills 0/1 matrices: a teaches b `can[a] . want[b]` things.
     """
+
+    can: sparse.csr_matrix
+    want: sparse.csr_matrix
+    specialty: IntArray
+    department: IntArray
+    experience: FloatArray
+    weights: Weights
+
+    @property
+    def size(self) -> int:
+        """How many people."""
+        return int(self.can.shape[0])
+
+    def permuted(self, order: IntArray) -> ScoreModel:
+        """The same model with row i describing person order[i]."""
+        return ScoreModel(
+            can=self.can[order],
+            want=self.want[order],
+            specialty=self.specialty[order],
+            department=self.department[order],
+            experience=self.experience[order],
+            weights=self.weights,
+        )
+
+    def teach_counts(self, teachers: IntArray, learners: IntArray) -> FloatArray:
+        """For each (teacher, learner): how many things the teacher can teach the learner."""
+        result = np.empty(len(teachers), dtype=np.float64)
+        for lo in range(0, len(teachers), _PAIR_CHUNK):
+            hi = lo + _PAIR_CHUNK
+            both = self.can[teachers[lo:hi]].multiply(self.want[learners[lo:hi]])
+            result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
+        return result
+
+    def pair_scores(self, a: IntArray, b: IntArray) -> FloatArray:
+        """The score of each pair (a[i], b[i]), vectorised. A person with themself: -inf."""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        d_ab = strength(self.teach_counts(a, b))
+        d_ba = strength(self.teach_counts(b, a))
+        total = self._combine(d_ab, d_ba, a, b)
+        total[a == b] = -np.inf
+        return total
+
+    def score(self, a: int, b: int) -> float:
+        """The score of one pair."""
+        return float(self.pair_scores(np.array([a]), np.array([b]))[0])
+
+    def block(self, rows: IntArray) -> FloatMatrix:
+        """Scores of `rows` against everyone: a dense len(rows) x n block (self: -inf)."""
+        everyone = np.arange(self.size)
+        d_out = strength((self.can[rows] @ self.want.T).toarray().astype(np.float64))
+        d_in = strength((self.want[rows] @ self.can.T).toarray().astype(np.float64))
+        total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
+        total[np.arange(len(rows)), rows] = -np.inf
+        return total
+
+    def dense(self) -> FloatMatrix:
+        """The full n x n score matrix. Only for small rosters (tests, the exact solver)."""
+        return self.block(np.arange(self.size))
+
+    def _combine(
+        self, d_ab: npt.NDArray[np.float64], d_ba: npt.NDArray[np.float64], a: IntArray, b: IntArray
+    ) -> npt.NDArray[np.float64]:
+        """The documented formula, given both directions' strengths; broadcasts a and b."""
+        w = self.weights
+        total = w.teach * (d_ab + d_ba) + w.mutual * np.minimum(d_ab, d_ba)
+        dep_a, dep_b = self.department[a], self.department[b]
+        total += w.cross_department * ((dep_a != dep_b) & (dep_a >= 0) & (dep_b >= 0))
+        gap = np.abs(self.experience[a] - self.experience[b])
+        total += w.experience_gap * np.nan_to_num(np.minimum(gap / w.gap_years, 1.0), nan=0.0)
+        spec_a, spec_b = self.specialty[a], self.specialty[b]
+        total -= w.same_specialty * ((spec_a == spec_b) & (spec_a >= 0))
+        result: npt.NDArray[np.float64] = np.asarray(total, dtype=np.float64)
+        return result
+
+    def best_candidates(self, k: int) -> tuple[IntArray, FloatArray]:
+        """Each person's k best partners and their scores, best first (ties: lower index).
+
+        Computed in row blocks so memory stays at about `_BLOCK_CELLS` scores at a time.
+        """
+        n = self.size
+        k = min(k, n - 1)
+        idx = np.empty((n, k), dtype=np.int64)
+        val = np.empty((n, k), dtype=np.float64)
+        step = max(1, _BLOCK_CELLS // max(n, 1))
+        for lo in range(0, n, step):
+            rows = np.arange(lo, min(n, lo + step))
+            block = self.block(rows)
+            # Sort by score, then by index, so ties never depend on argpartition's whims.
+            top = (
+                np.argpartition(-block, k - 1, axis=1)[:, :k]
+                if k < n - 1
+                else np.argsort(-block, axis=1, kind="stable")[:, :k]
+            )
+            scores = np.take_along_axis(block, top, axis=1)
+            order = np.lexsort((top, -scores), axis=1)
+            idx[rows] = np.take_along_axis(top, order, axis=1)
+            val[rows] = np.take_along_axis(scores, order, axis=1)
+        return idx, val
+
+
+# Pairs scored per sparse product; bounds memory when scoring millions of pairs.
+_PAIR_CHUNK = 250_000
+# Scores held at once while finding candidates (about 64 MB of float64 per array).
+_BLOCK_CELLS = 8_000_000
+
+
+def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
+    """Build the score model of a roster (docs/scoring.md)."""
     teach_sets = [_teach_set(p, roster.has_skills) for p in roster.people]
     want_sets = _want_sets(roster, teach_sets)
-    # Sorted so the matrix, and therefore every tie, is the same whatever the row order.
+    # Sorted so the model, and therefore every tie, is the same whatever the row order.
     vocabulary = sorted(set().union(*teach_sets, *want_sets))
     column = {skill: i for i, skill in enumerate(vocabulary)}
-    n = len(roster.people)
-    can = np.zeros((n, len(vocabulary)), dtype=np.float64)
-    want = np.zeros((n, len(vocabulary)), dtype=np.float64)
-    for i, (t, w) in enumerate(zip(teach_sets, want_sets, strict=True)):
-        can[i, [column[s] for s in t]] = 1.0
-        want[i, [column[s] for s in w]] = 1.0
-    counts: FloatMatrix = can @ want.T
-    return counts
-
-
-def _same(values: list[str]) -> npt.NDArray[np.bool_]:
-    """same[a, b]: both values known and equal (blank never matches anything)."""
-    codes = {v: i for i, v in enumerate(sorted(set(values)))}
-    arr = np.array([codes[v] for v in values])
-    known = np.array([v != "" for v in values])
-    result: npt.NDArray[np.bool_] = (arr[:, None] == arr[None, :]) & known[:, None] & known[None, :]
-    return result
-
-
-def score_roster(roster: Roster, weights: Weights | None = None) -> Scores:
-    """Score every candidate pair of the roster, both directions, vectorised."""
-    w = weights or Weights()
     people = roster.people
-    counts = teach_counts(roster)
-    d = strength(counts)
-    total = w.teach * (d + d.T) + w.mutual * np.minimum(d, d.T)
-
-    departments = [fold(p.department) for p in people]
-    known_dept = np.array([dep != "" for dep in departments])
-    cross_dept = ~_same(departments) & known_dept[:, None] & known_dept[None, :]
-    total += w.cross_department * cross_dept
-
-    exp = np.array([np.nan if p.experience is None else p.experience for p in people])
-    gap = np.abs(exp[:, None] - exp[None, :])
-    total += w.experience_gap * np.nan_to_num(np.minimum(gap / w.gap_years, 1.0), nan=0.0)
-
-    total -= w.same_specialty * _same([fold(p.specialty) for p in people])
-    np.fill_diagonal(total, -np.inf)
-    return Scores(total=total, teaches=counts)
+    return ScoreModel(
+        can=_indicator(teach_sets, column),
+        want=_indicator(want_sets, column),
+        specialty=_codes([fold(p.specialty) for p in people]),
+        department=_codes([fold(p.department) for p in people]),
+        experience=np.array(
+            [np.nan if p.experience is None else p.experience for p in people], dtype=np.float64
+        ),
+        weights=weights or Weights(),
+    )
 
 
 def lesson(teacher: Person, learner: Person, roster: Roster) -> tuple[str, ...]:

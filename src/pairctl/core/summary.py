@@ -4,49 +4,88 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations, permutations
 
-from pairctl.core.matching import OddRule, group_score, random_pairing
-from pairctl.core.model import Pairing, Person, Roster, fold
+import numpy as np
+import numpy.typing as npt
+
+from pairctl.core.matching import OddRule, random_pairing
+from pairctl.core.model import Pairing, Roster, fold
+from pairctl.core.quality import NOT_MEASURED, Quality
 from pairctl.core.report import GroupView, Lesson, Metrics, RunReport
-from pairctl.core.scoring import Scores, lesson
+from pairctl.core.scoring import ScoreModel, lesson
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
-def _shares_specialty(people: Sequence[Person]) -> bool:
-    specs = [fold(p.specialty) for p in people]
-    return any(x and x == y for x, y in combinations(specs, 2))
+@dataclass(frozen=True)
+class GroupFacts:
+    """What every group's links say, computed for all groups at once (vectorised)."""
+
+    score: FloatArray
+    """Per group: the sum of its links' scores."""
+    shares_specialty: BoolArray
+    """Per group: two members share a (known) specialty."""
+    anyone_teaches: BoolArray
+    """Per group: at least one member teaches another something."""
+    everyone_teaches_and_learns: BoolArray
+    """Per group: every member teaches someone and learns from someone in it."""
 
 
-def _everyone_teaches_and_learns(scores: Scores, members: Sequence[int]) -> bool:
-    t = scores.teaches
-    return all(
-        any(t[x, y] > 0 for y in members if y != x) and any(t[y, x] > 0 for y in members if y != x)
-        for x in members
-    )
+def group_facts(model: ScoreModel, groups: Sequence[Sequence[int]]) -> GroupFacts:
+    """Scores and teaching flags of every group, from one batch of pair look-ups."""
+    group_of, teacher, learner = [], [], []
+    for g, members in enumerate(groups):
+        for x, y in permutations(members, 2):
+            group_of.append(g)
+            teacher.append(x)
+            learner.append(y)
+    gi = np.array(group_of, dtype=np.int64)
+    t = np.array(teacher, dtype=np.int64)
+    lrn = np.array(learner, dtype=np.int64)
+    count = len(groups)
+    teaches = model.teach_counts(t, lrn) > 0 if len(t) else np.zeros(0, dtype=bool)
+    # Each unordered link appears twice among the ordered ones: halve the sum.
+    score = np.zeros(count)
+    np.add.at(score, gi, model.pair_scores(t, lrn) / 2 if len(t) else 0.0)
+    same = (model.specialty[t] == model.specialty[lrn]) & (model.specialty[t] >= 0)
+    shares = np.zeros(count, dtype=bool)
+    np.logical_or.at(shares, gi, same)
+    anyone = np.zeros(count, dtype=bool)
+    np.logical_or.at(anyone, gi, teaches)
+    # Per person (each is in one group at most): teaches someone, learns from someone.
+    size = model.size
+    gives = np.zeros(size, dtype=bool)
+    gets = np.zeros(size, dtype=bool)
+    np.logical_or.at(gives, t, teaches)
+    np.logical_or.at(gets, lrn, teaches)
+    everyone = np.ones(count, dtype=bool)
+    np.logical_and.at(everyone, gi, gives[t] & gets[t])
+    return GroupFacts(score, shares, anyone, everyone)
 
 
 def metrics(
-    roster: Roster, scores: Scores, groups: Sequence[Sequence[int]], unmatched: int
+    roster: Roster, model: ScoreModel, groups: Sequence[Sequence[int]], unmatched: int
 ) -> Metrics:
     """Headline figures of any grouping of the roster (the real one or the baseline)."""
-    people = roster.people
+    facts = group_facts(model, groups)
     n_groups = len(groups)
-    links = [(x, y) for g in groups for x, y in combinations(g, 2)]
-    total = sum(group_score(scores.total, g) for g in groups)
+    links = sum(len(g) * (len(g) - 1) // 2 for g in groups)
+    total = float(facts.score.sum())
 
-    def pct(count: int) -> float:
-        return 100.0 * count / n_groups if n_groups else 0.0
+    def pct(flags: BoolArray) -> float:
+        return 100.0 * float(flags.sum()) / n_groups if n_groups else 0.0
 
     return Metrics(
-        people=len(people),
+        people=len(roster.people),
         pairs=sum(1 for g in groups if len(g) == 2),
         trios=sum(1 for g in groups if len(g) == 3),
         unmatched=unmatched,
-        cross_specialty_pct=pct(
-            sum(1 for g in groups if not _shares_specialty([people[i] for i in g]))
-        ),
-        both_teach_pct=pct(sum(1 for g in groups if _everyone_teaches_and_learns(scores, g))),
-        mean_score=total / len(links) if links else 0.0,
+        cross_specialty_pct=pct(~facts.shares_specialty),
+        both_teach_pct=pct(facts.everyone_teaches_and_learns),
+        mean_score=total / links if links else 0.0,
         total_score=total,
     )
 
@@ -79,31 +118,32 @@ def fewest_same_specialty_links(roster: Roster, odd: OddRule = "trio") -> int:
     return surplus // 2
 
 
-def _notes(roster: Roster, scores: Scores, members: Sequence[int]) -> tuple[str, ...]:
-    people = [roster.people[i] for i in members]
+def _notes(size: int, facts: GroupFacts, g: int) -> tuple[str, ...]:
     notes = []
-    if len(members) == 3:
+    if size == 3:
         notes.append("trio")
-    if _shares_specialty(people):
+    if facts.shares_specialty[g]:
         notes.append("same specialty")
-    t = scores.teaches
-    if not any(t[x, y] > 0 for x, y in permutations(members, 2)):
+    if not facts.anyone_teaches[g]:
         notes.append("nobody teaches: no skill wanted either way")
-    elif not _everyone_teaches_and_learns(scores, members):
+    elif not facts.everyone_teaches_and_learns[g]:
         notes.append("one-way")
     return tuple(notes)
 
 
 def build_report(
     roster: Roster,
-    scores: Scores,
+    model: ScoreModel,
     pairing: Pairing,
     *,
     odd: OddRule,
     run_info: Sequence[tuple[str, str]],
+    quality: Quality | None = None,
 ) -> RunReport:
     """Everything a run shows or writes, computed once."""
     people = roster.people
+    groups = [g.members for g in pairing.groups]
+    facts = group_facts(model, groups)
     views = []
     for number, g in enumerate(pairing.groups, start=1):
         members = tuple(people[i] for i in g.members)
@@ -121,15 +161,14 @@ def build_report(
                 members=members,
                 lessons=lessons,
                 score=g.score,
-                notes=_notes(roster, scores, g.members),
+                notes=_notes(len(g.members), facts, number - 1),
             )
         )
 
-    groups = [g.members for g in pairing.groups]
-    result = metrics(roster, scores, groups, len(pairing.unmatched))
+    result = metrics(roster, model, groups, len(pairing.unmatched))
     baseline_groups = random_pairing(len(people), seed=pairing.seed, odd=odd)
     baseline = metrics(
-        roster, scores, baseline_groups, len(people) - sum(len(g) for g in baseline_groups)
+        roster, model, baseline_groups, len(people) - sum(len(g) for g in baseline_groups)
     )
 
     warnings = list(roster.warnings)
@@ -152,6 +191,7 @@ def build_report(
         warnings=tuple(warnings),
         solver=pairing.solver,
         seed=pairing.seed,
+        quality=quality or NOT_MEASURED,
     )
 
 

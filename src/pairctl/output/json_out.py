@@ -6,7 +6,9 @@
             "lessons": [{"teacher": key, "learner": key, "skills": [...]}], "notes": [...]}],
  "unmatched": [{"key": key, "reason": "..."}],
  "total_score": x, "metrics": {...}, "baseline": {...},
- "solver": "...", "seed": n, "warnings": [...], "run_info": {label: value}}
+ "solver": "...", "seed": n,
+ "quality": {"reference": "exact" | "bound" | "none", "value": x | null, "percent": x | null},
+ "warnings": [...], "run_info": {label: value}}
 ```
 
 A trio has three members. Keys are strings. Floats are rounded to 4 decimals; a float that is
@@ -38,6 +40,11 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
         "baseline": _metrics(report.baseline),
         "solver": report.solver,
         "seed": report.seed,
+        "quality": {
+            "reference": report.quality.reference,
+            "value": None if report.quality.value is None else _number(report.quality.value),
+            "percent": None if report.quality.percent is None else _number(report.quality.percent),
+        },
         "warnings": list(report.warnings),
         "run_info": dict(report.run_info),
     }

@@ -93,6 +93,22 @@ def summary_table(report: RunReport) -> Table:
         (label, _figure(report.metrics, name, digits), _figure(report.baseline, name, digits))
         for label, name, digits in _METRIC_ROWS
     ]
+    quality = report.quality
+    if quality.value is not None:
+        rows.append(
+            (
+                f"Best possible total ({quality.reference})",
+                rounded(quality.value, SCORE_DECIMALS),
+                None,
+            )
+        )
+        rows.append(
+            (
+                "Quality: % of best possible",
+                None if quality.percent is None else rounded(quality.percent, PCT_DECIMALS),
+                None,
+            )
+        )
     footer: list[tuple[Value, ...]] = [("Warnings",)]
     footer += [(warning,) for warning in report.warnings] or [("none",)]
     return Table("Summary", ("Metric", "This pairing", "Random baseline"), list(rows), footer)

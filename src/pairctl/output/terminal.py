@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from rich import box
@@ -11,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pairctl.core.matching import Progress
 from pairctl.core.report import GroupView, Metrics, RunReport
 
 FIRST_PAIRS = 10
@@ -112,6 +115,21 @@ def _pairs_table(report: RunReport, plain: bool) -> Table:
     return table
 
 
+PROGRESS_FROM = 5000
+"""Rosters this large take more than a couple of seconds: show what is going on."""
+
+
+@contextmanager
+def progress_reporter(console: Console, people: int, *, quiet: bool) -> Iterator[Progress]:
+    """A `step(text)` callback: a transient spinner on a terminal for large rosters, and
+    nothing at all otherwise (no progress lines in cron mails or logs)."""
+    if quiet or people < PROGRESS_FROM or not console.is_terminal:
+        yield lambda _text: None
+        return
+    with console.status("pairing", spinner="dots") as status:
+        yield lambda text: status.update(f"pairing {people:,} people: {text}")
+
+
 def render_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """One `warning:` line each, on the console given (stderr)."""
     for warning in warnings:
@@ -129,5 +147,6 @@ def render_summary(console: Console, report: RunReport, *, source: str, outcome:
     )
     console.print(head)
     console.print(_figures(m, report.baseline, plain))
+    console.print(Text(f"Quality: {report.quality.describe()}"))
     console.print(_pairs_table(report, plain))
     console.print(Text(printable(outcome)))
