@@ -38,6 +38,12 @@ CANDIDATES = 30
 EXACT_LIMIT = 1000
 """Largest roster the exact solver takes: it grows with the cube of the roster (about 3 minutes
 at 1,000 people here, docs/BENCHMARKS.md)."""
+DENSE_CANDIDATES_LIMIT = 5000
+"""Up to this many people every pair is scored to find the candidates (exact top lists);
+above it the candidates are a scored sample of promising partners (linear in the roster)."""
+RELAXATION_LIMIT = 30_000
+"""Above this many people the assignment relaxation costs more than it brings (it grows
+faster than linearly); a greedy pass over the candidates seeds the swaps instead."""
 ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 # Gains smaller than this are rounding noise; taking them could loop forever.
 _EPS = 1e-9
@@ -96,6 +102,23 @@ def greedy(scores: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
             if len(pairs) == size // 2:
                 break
     return pairs
+
+
+def greedy_candidates(
+    cand: IntArray, cand_scores: FloatArray
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Best candidate pair first while both people are free; returns pairs and who is left."""
+    n, k = cand.shape
+    a = np.repeat(np.arange(n, dtype=np.int64), k)
+    c = cand.ravel()
+    order = np.lexsort((c, a, -cand_scores.ravel()))
+    free = np.ones(n, dtype=bool)
+    pairs: list[tuple[int, int]] = []
+    for x, y in zip(a[order].tolist(), c[order].tolist(), strict=True):
+        if x != y and free[x] and free[y]:
+            free[x] = free[y] = False
+            pairs.append((x, y))
+    return pairs, np.flatnonzero(free).tolist()
 
 
 def relaxation_pairs(
@@ -242,16 +265,24 @@ def _mates_from_pairs(pairs: list[tuple[int, int]], size: int) -> IntArray:
     return mate
 
 
-def greedy_swap(model: ScoreModel, progress: Progress | None = None) -> IntArray:
+def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = None) -> IntArray:
     """Partners for everyone in canonical order (index n = the stand-in when n is odd)."""
     n = model.size
     score = _Scorer(model)
     if progress is not None:
         progress("scoring candidates")
-    cand, cand_scores = model.best_candidates(CANDIDATES)
-    if progress is not None:
-        progress("assignment relaxation")
-    pairs, left = relaxation_pairs(cand, cand_scores)
+    if n <= DENSE_CANDIDATES_LIMIT:
+        cand, cand_scores = model.best_candidates(CANDIDATES)
+    else:
+        cand, cand_scores = model.sampled_candidates(CANDIDATES, seed)
+    if n <= RELAXATION_LIMIT:
+        if progress is not None:
+            progress("assignment relaxation")
+        pairs, left = relaxation_pairs(cand, cand_scores)
+    else:
+        if progress is not None:
+            progress("greedy pairing")
+        pairs, left = greedy_candidates(cand, cand_scores)
     if n % 2:
         left.append(n)  # the stand-in
     pairs += _seat_leftovers(score, left)
@@ -303,7 +334,7 @@ def match(
         raise ValueError("pairing needs at least 2 people")
     order = canonical_order(keys, seed)
     canonical = model.permuted(order)
-    mate = exact(canonical) if solver == "exact" else greedy_swap(canonical, progress)
+    mate = exact(canonical) if solver == "exact" else greedy_swap(canonical, seed, progress)
     score = _Scorer(canonical)
 
     firsts = np.flatnonzero(np.arange(len(mate)) < mate)

@@ -18,6 +18,7 @@ from pairctl.core.model import Person, Roster, fold
 FloatMatrix = npt.NDArray[np.float64]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BitArray = npt.NDArray[np.uint64]
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,22 @@ def _indicator(sets: list[set[str]], column: dict[str, int]) -> sparse.csr_matri
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), len(column)))
 
 
+def _bits(matrix: sparse.csr_matrix) -> BitArray | None:
+    """Rows of a 0/1 matrix packed into 64-bit words, or None when the vocabulary is so large
+    that the packed form would outweigh the sparse one."""
+    words = (matrix.shape[1] + 63) // 64
+    if words > _MAX_WORDS:
+        return None
+    coo = matrix.tocoo()
+    packed = np.zeros((matrix.shape[0], max(words, 1)), dtype=np.uint64)
+    np.bitwise_or.at(
+        packed,
+        (coo.row, coo.col // 64),
+        np.left_shift(np.uint64(1), (coo.col % 64).astype(np.uint64)),
+    )
+    return packed
+
+
 def _codes(values: list[str]) -> IntArray:
     """Small integer codes for equal values (sorted, so independent of row order); -1 for blank."""
     table = {v: i for i, v in enumerate(sorted({v for v in values if v}))}
@@ -100,6 +117,9 @@ class ScoreModel:
     department: IntArray
     experience: FloatArray
     weights: Weights
+    can_bits: BitArray | None = None
+    """`can` packed as bits (people x words), for fast pair scoring; None for huge vocabularies."""
+    want_bits: BitArray | None = None
 
     @property
     def size(self) -> int:
@@ -115,6 +135,8 @@ class ScoreModel:
             department=self.department[order],
             experience=self.experience[order],
             weights=self.weights,
+            can_bits=None if self.can_bits is None else self.can_bits[order],
+            want_bits=None if self.want_bits is None else self.want_bits[order],
         )
 
     def teach_counts(self, teachers: IntArray, learners: IntArray) -> FloatArray:
@@ -122,8 +144,12 @@ class ScoreModel:
         result = np.empty(len(teachers), dtype=np.float64)
         for lo in range(0, len(teachers), _PAIR_CHUNK):
             hi = lo + _PAIR_CHUNK
-            both = self.can[teachers[lo:hi]].multiply(self.want[learners[lo:hi]])
-            result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
+            if self.can_bits is not None and self.want_bits is not None:
+                both_bits = self.can_bits[teachers[lo:hi]] & self.want_bits[learners[lo:hi]]
+                result[lo:hi] = np.bitwise_count(both_bits).sum(axis=1)
+            else:
+                both = self.can[teachers[lo:hi]].multiply(self.want[learners[lo:hi]])
+                result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
         return result
 
     def pair_scores(self, a: IntArray, b: IntArray) -> FloatArray:
@@ -193,7 +219,161 @@ class ScoreModel:
             val[rows] = np.take_along_axis(scores, order, axis=1)
         return idx, val
 
+    def sampled_candidates(self, k: int, seed: int) -> tuple[IntArray, FloatArray]:
+        """Each person's k best partners among a seeded sample of promising ones.
 
+        For rosters too large to score every pair. Per person, a bounded number of look-ups:
+        people who hold something they want AND want something they hold (two-way), people
+        who can teach them something, people who want what they can teach, and a few at
+        random so nobody runs dry. Only those are scored, and the best k kept, best first.
+        Time and memory grow linearly with the roster.
+        """
+        n = self.size
+        rng = np.random.default_rng(seed)
+        # Fewer draws per look-up on huge rosters, so the pairs scored stay within budget.
+        full = _TWO_WAY_LOOKUPS * _PER_TWO_WAY + 2 * _ONE_WAY_LOOKUPS * _PER_ONE_WAY
+        scale = min(1.0, _PAIR_BUDGET / (n * full))
+        per_two_way = max(2, round(_PER_TWO_WAY * scale))
+        per_one_way = max(1, round(_PER_ONE_WAY * scale))
+        held = _limited_entries(self.can, _COMBO_SIDE, rng)
+        wanted = _limited_entries(self.want, _COMBO_SIDE, rng)
+        vocab = self.can.shape[1]
+        # Buckets of people by (a thing they hold, a thing they want).
+        owner, keys = _combos(held, wanted, vocab)
+        order = np.lexsort((rng.random(len(keys)), keys))
+        owner, keys = owner[order], keys[order]
+        # Each person asks for (a thing they want, a thing they hold): a two-way partner.
+        asker, ask = _combos(wanted, held, vocab)
+        asker, ask = _sample_rows(asker, ask, _TWO_WAY_LOOKUPS, rng)
+        parts = [_draw(asker, owner, keys, ask, per_two_way, rng)]
+        for asked, index in ((self.want, self.can), (self.can, self.want)):
+            by_skill = index.tocsc()
+            qa, qv = _limited_entries(asked, _ONE_WAY_LOOKUPS, rng)
+            people = by_skill.indices.astype(np.int64)
+            parts.append(
+                _draw_ranges(
+                    qa, by_skill.indptr[qv], by_skill.indptr[qv + 1], people, _PER_ONE_WAY, rng
+                )
+            )
+        everyone = np.arange(n, dtype=np.int64)
+        parts.append(
+            (np.repeat(everyone, _RANDOM_PER_PERSON), rng.integers(0, n, n * _RANDOM_PER_PERSON))
+        )
+        a = np.concatenate([p[0] for p in parts])
+        c = np.concatenate([p[1] for p in parts])
+        pair = np.sort(a[a != c] * n + c[a != c])
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+        a, c = pair // n, pair % n
+        return _top_k(a, c, self.pair_scores(a, c), n, k)
+
+
+def _draw(
+    asker: IntArray,
+    owner: IntArray,
+    keys: IntArray,
+    ask: IntArray,
+    per: int,
+    rng: np.random.Generator,
+) -> tuple[IntArray, IntArray]:
+    """For each (asker, key asked), up to `per` random owners of that key."""
+    start = np.searchsorted(keys, ask, side="left")
+    stop = np.searchsorted(keys, ask, side="right")
+    return _draw_ranges(asker, start, stop, owner, per, rng)
+
+
+def _draw_ranges(
+    who: IntArray,
+    start: IntArray,
+    stop: IntArray,
+    pool: IntArray,
+    per: int,
+    rng: np.random.Generator,
+) -> tuple[IntArray, IntArray]:
+    """For each i, `per` random picks from pool[start[i]:stop[i]] (none if it is empty)."""
+    size = stop - start
+    has = size > 0
+    who, start, size = who[has], start[has], size[has]
+    offsets = rng.integers(0, 2**62, size=(len(who), per)) % size[:, None]
+    return np.repeat(who, per), pool[start[:, None] + offsets].ravel()
+
+
+def _sample_rows(
+    rows: IntArray, values: IntArray, per_row: int, rng: np.random.Generator
+) -> tuple[IntArray, IntArray]:
+    """A seeded random choice of at most `per_row` values for each row (rows sorted)."""
+    order = np.lexsort((rng.random(len(rows)), rows))
+    rows, values = rows[order], values[order]
+    first = np.searchsorted(rows, rows, side="left")
+    keep = np.arange(len(rows)) - first < per_row
+    return rows[keep], values[keep]
+
+
+def _top_k(
+    a: IntArray, c: IntArray, score: FloatArray, n: int, k: int
+) -> tuple[IntArray, FloatArray]:
+    """Per person a, the k best (c, score), best first; short lists repeat their last entry
+    so every row is k long (a repeated candidate changes nothing downstream).
+
+    `a` must be sorted and, within each a, `c` ascending: one stable sort of a single key
+    then orders by a, best score, lowest c (a lexsort of three keys is several times slower).
+    """
+    top = float(score.max(initial=0.0))
+    span = top - float(score.min(initial=0.0)) + 1.0
+    order = np.argsort(a * span + (top - score), kind="stable")
+    a, c, score = a[order], c[order], score[order]
+    rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
+    keep = rank < k
+    idx = np.full((n, k), -1, dtype=np.int64)
+    val = np.full((n, k), -np.inf)
+    idx[a[keep], rank[keep]] = c[keep]
+    val[a[keep], rank[keep]] = score[keep]
+    for j in range(1, k):
+        short = idx[:, j] < 0
+        idx[short, j] = idx[short, j - 1]
+        val[short, j] = val[short, j - 1]
+    return idx, val
+
+
+def _limited_entries(
+    matrix: sparse.csr_matrix, per_row: int, rng: np.random.Generator
+) -> tuple[IntArray, IntArray]:
+    """(row, column) of a seeded random choice of at most `per_row` entries in each row."""
+    coo = matrix.tocoo()
+    return _sample_rows(coo.row.astype(np.int64), coo.col.astype(np.int64), per_row, rng)
+
+
+def _combos(
+    first: tuple[IntArray, IntArray], second: tuple[IntArray, IntArray], vocab: int
+) -> tuple[IntArray, IntArray]:
+    """For each person, every (x, y) with x from `first` and y from `second` (both as
+    (rows, columns) sorted by row): returns (person, x * vocab + y)."""
+    rows1, cols1 = first
+    rows2, cols2 = second
+    n = int(max(rows1.max(initial=-1), rows2.max(initial=-1))) + 1
+    count2 = np.bincount(rows2, minlength=n)
+    start2 = np.concatenate([[0], np.cumsum(count2)[:-1]])
+    times = count2[rows1]
+    person = np.repeat(rows1, times)
+    x = np.repeat(cols1, times)
+    base = np.repeat(np.cumsum(times) - times, times)
+    j = np.arange(len(person)) - base
+    y = cols2[start2[person] + j]
+    return person, x * vocab + y
+
+
+# How the sampled candidates are drawn (per person): look up at most this many (want, hold)
+# combinations and draw this many people for each; likewise for one-way look-ups; plus a
+# few people at random. Tuned on generated rosters of 10,000 (docs/BENCHMARKS.md).
+_COMBO_SIDE = 6
+_TWO_WAY_LOOKUPS = 12
+_PER_TWO_WAY = 32
+_ONE_WAY_LOOKUPS = 12
+_PER_ONE_WAY = 8
+_RANDOM_PER_PERSON = 4
+# At most about this many candidate pairs are scored; above ~20,000 people the draws shrink.
+_PAIR_BUDGET = 12_000_000
+# Vocabularies up to 64 * this many skills are packed as bits (at most 256 bytes a person).
+_MAX_WORDS = 32
 # Pairs scored per sparse product; bounds memory when scoring millions of pairs.
 _PAIR_CHUNK = 250_000
 # Scores held at once while finding candidates (about 64 MB of float64 per array).
@@ -208,9 +388,13 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
     vocabulary = sorted(set().union(*teach_sets, *want_sets))
     column = {skill: i for i, skill in enumerate(vocabulary)}
     people = roster.people
+    can = _indicator(teach_sets, column)
+    want = _indicator(want_sets, column)
     return ScoreModel(
-        can=_indicator(teach_sets, column),
-        want=_indicator(want_sets, column),
+        can=can,
+        want=want,
+        can_bits=_bits(can),
+        want_bits=_bits(want),
         specialty=_codes([fold(p.specialty) for p in people]),
         department=_codes([fold(p.department) for p in people]),
         experience=np.array(
