@@ -300,3 +300,31 @@ def test_a_field_mapped_twice_is_a_usage_error(tmp_path):
     roster = small_roster(tmp_path / "roster.csv")
     result = run("match", str(roster), "--map", "skills=Skills", "--map", "Skills =Job title")
     assert_clean_failure(result, ExitCode.USAGE, "skills", "once")
+
+
+def test_json_reports_the_quality_figure_and_its_reference(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    data = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    assert data["quality"]["reference"] == "exact"
+    assert data["quality"]["percent"] == pytest.approx(100.0)  # 8 people: greedy-swap is optimal
+    assert data["quality"]["value"] == pytest.approx(data["total_score"], abs=1e-3)
+
+
+def test_exact_solver_gives_the_same_pairs_on_a_small_roster(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    fast = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    slow = json.loads(run("match", str(roster), "--dry-run", "--json", "--solver", "exact").stdout)
+    assert slow["solver"] == "exact"
+    assert {frozenset(p["members"]) for p in slow["pairs"]} == {
+        frozenset(p["members"]) for p in fast["pairs"]
+    }
+
+
+def test_exact_solver_refuses_a_roster_above_its_limit(tmp_path, monkeypatch):
+    import pairctl.core.matching as matching
+
+    monkeypatch.setattr(matching, "EXACT_LIMIT", 4)
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster), "--solver", "exact")
+    assert_clean_failure(result, ExitCode.USAGE, "--solver exact", "at most 4 people")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.csv"]

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from pairctl.core.model import Group, Pairing, Unmatched
 from pairctl.core.scoring import ScoreModel
+from pairctl.errors import UsageError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -53,7 +54,7 @@ _DENSE_LEFTOVERS = 3000
 _COST_SCALE = 10_000.0
 
 
-class TooLargeForExact(ValueError):
+class TooLargeForExact(UsageError):
     """The exact solver was asked for a roster above `EXACT_LIMIT`."""
 
 

@@ -1,0 +1,141 @@
+"""The matching engine against the truth: brute force on tiny rosters, the exact solver and
+the assignment bound on small ones, and the large-roster paths on small rosters."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pairctl.core.matching as matching
+from pairctl.core.matching import TooLargeForExact, exact, match
+from pairctl.core.model import Person, Roster
+from pairctl.core.quality import assess, assignment_bound
+from pairctl.core.scoring import score_roster
+from pairctl.errors import ExitCode
+
+SKILLS = [f"skill {i}" for i in range(10)]
+SPECIALTIES = ["Eng", "Data", "Sales", "HR", "Legal", "Ops"]
+
+
+def roster(n: int, seed: int) -> Roster:
+    rng = random.Random(seed)
+    people = tuple(
+        Person(
+            key=f"P{i:04d}",
+            name=f"P{i}",
+            specialty=rng.choice(SPECIALTIES),
+            skills=tuple(rng.sample(SKILLS, 3)),
+            wants=tuple(rng.sample(SKILLS, 2)),
+            experience=float(rng.randint(0, 30)),
+            department=rng.choice("XYZ"),
+        )
+        for i in range(n)
+    )
+    return Roster(people=people, has_skills=True, has_wants=True)
+
+
+def perfect_matchings(people: list[int]):
+    if not people:
+        yield []
+        return
+    first, rest = people[0], people[1:]
+    for i, other in enumerate(rest):
+        for tail in perfect_matchings(rest[:i] + rest[i + 1 :]):
+            yield [(first, other), *tail]
+
+
+def total(model, mate: np.ndarray) -> float:
+    n = model.size
+    firsts = np.flatnonzero((np.arange(len(mate)) < mate) & (mate < n))
+    return float(model.pair_scores(firsts, mate[firsts]).sum())
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.sampled_from([2, 4, 6, 8]), seed=st.integers(0, 10_000))
+def test_exact_solver_finds_the_brute_force_optimum(n, seed):
+    model = score_roster(roster(n, seed))
+    dense = model.dense()
+    best = max(sum(dense[a, b] for a, b in m) for m in perfect_matchings(list(range(n))))
+    assert total(model, exact(model)) == pytest.approx(best, abs=1e-3)
+    assert assignment_bound(model) >= best - 1e-9
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(10, 60), seed=st.integers(0, 10_000))
+def test_default_never_beats_exact_and_bound_never_undercuts_it(n, seed):
+    model = score_roster(roster(n, seed))
+    keys = [f"P{i:04d}" for i in range(n)]
+    best = total(model, exact(model))
+    ours = match(model, keys, seed=seed, odd="leave-out").objective
+    assert ours <= best + 1e-6
+    assert assignment_bound(model) >= best - 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_default_is_within_one_percent_of_the_optimum(seed):
+    model = score_roster(roster(120, seed))
+    keys = [f"P{i:04d}" for i in range(120)]
+    best = total(model, exact(model))
+    assert match(model, keys, seed=seed).objective >= 0.99 * best
+
+
+def test_quality_figure_names_its_reference():
+    model = score_roster(roster(40, 5))
+    keys = [f"P{i:04d}" for i in range(40)]
+    default = match(model, keys)
+    quality = assess(model, default)
+    assert quality.reference == "exact"
+    assert quality.percent is not None and 95.0 <= quality.percent <= 100.0 + 1e-9
+    solved = match(model, keys, solver="exact")
+    assert assess(model, solved).percent == pytest.approx(100.0)
+    assert solved.objective >= default.objective - 1e-9
+
+
+def test_exact_refuses_rosters_above_its_limit(monkeypatch):
+    monkeypatch.setattr(matching, "EXACT_LIMIT", 10)
+    model = score_roster(roster(12, 1))
+    with pytest.raises(TooLargeForExact, match="at most 10 people") as caught:
+        match(model, [f"P{i:04d}" for i in range(12)], solver="exact")
+    assert caught.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("odd", ["trio", "leave-out"])
+def test_large_roster_paths_place_everyone_once(monkeypatch, odd):
+    # Force the sampled candidates and the greedy seed, which normally start at thousands.
+    monkeypatch.setattr(matching, "DENSE_CANDIDATES_LIMIT", 0)
+    monkeypatch.setattr(matching, "RELAXATION_LIMIT", 0)
+    model = score_roster(roster(301, 9))
+    keys = [f"P{i:04d}" for i in range(301)]
+    pairing = match(model, keys, seed=4, odd=odd)
+    placed = [i for g in pairing.groups for i in g.members] + [u.index for u in pairing.unmatched]
+    assert sorted(placed) == list(range(301))
+    again = match(model, keys, seed=4, odd=odd)
+    assert again == pairing
+    best = total(model, exact(model))
+    assert pairing.objective >= 0.97 * best
+
+
+def test_sampled_candidates_are_real_scores_best_first():
+    model = score_roster(roster(200, 3))
+    idx, val = model.sampled_candidates(10, seed=1)
+    assert idx.shape == val.shape == (200, 10)
+    assert (idx != np.arange(200)[:, None]).all()
+    np.testing.assert_allclose(
+        val, model.pair_scores(np.repeat(np.arange(200), 10), idx.ravel()).reshape(200, 10)
+    )
+    assert (np.diff(val, axis=1) <= 1e-12).all()
+    # The best sampled partner is close to the true best for most people.
+    dense = model.dense()
+    assert np.median(dense.max(axis=1) - val[:, 0]) < 0.3
+
+
+def test_bit_packed_and_sparse_pair_scoring_agree():
+    model = score_roster(roster(80, 2))
+    plain = type(model)(**{**model.__dict__, "can_bits": None, "want_bits": None})
+    a, b = np.array(list(combinations(range(80), 2))).T
+    np.testing.assert_allclose(model.pair_scores(a, b), plain.pair_scores(a, b))
