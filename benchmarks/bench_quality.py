@@ -23,19 +23,25 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_roster import make_rows  # noqa: E402
+from make_roster import make_rows
 
-from pairctl.core.matching import exact, match  # noqa: E402
-from pairctl.core.model import Person, Roster  # noqa: E402
-from pairctl.core.quality import assignment_bound  # noqa: E402
-from pairctl.core.scoring import score_roster  # noqa: E402
+from pairctl.core.matching import exact, match
+from pairctl.core.model import Person, Roster
+from pairctl.core.quality import assignment_bound
+from pairctl.core.scoring import score_roster
 
 
 def roster_of(n: int, seed: int) -> Roster:
     people = tuple(
-        Person(key=r[0], name=r[1], specialty=r[2], department=r[3], experience=float(r[4]),
-               skills=tuple(s for s in r[5].split("; ") if s),
-               wants=tuple(s for s in r[6].split("; ") if s))
+        Person(
+            key=r[0],
+            name=r[1],
+            specialty=r[2],
+            department=r[3],
+            experience=float(r[4]),
+            skills=tuple(s for s in r[5].split("; ") if s),
+            wants=tuple(s for s in r[6].split("; ") if s),
+        )
         for r in make_rows(n, seed)
     )
     return Roster(people=people, has_skills=True, has_wants=True)
@@ -54,10 +60,13 @@ def main() -> None:
     parser.add_argument("--exact-max", type=int, default=1000)
     parser.add_argument("--bound-max", type=int, default=10000)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}")
-    print("| people | seed | default s | total | reference | ref s | reference total | % of ref "
-          "| speed-up |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        "| people | seed | default s | total | reference | ref s | reference total | % of ref "
+        "| speed-up |"
+    )
     print("|---:|---:|---:|---:|---|---:|---:|---:|---:|")
     for n in args.sizes:
         shares = []
@@ -78,8 +87,11 @@ def main() -> None:
             slow = time.perf_counter() - start
             share = 100 * pairing.objective / ref
             shares.append(share)
-            print(f"| {n} | {seed} | {fast:.2f} | {pairing.objective:.2f} | {kind} | {slow:.1f} "
-                  f"| {ref:.2f} | {share:.2f} | {slow / fast:.0f}x |", flush=True)
+            print(
+                f"| {n} | {seed} | {fast:.2f} | {pairing.objective:.2f} | {kind} | {slow:.1f} "
+                f"| {ref:.2f} | {share:.2f} | {slow / fast:.0f}x |",
+                flush=True,
+            )
         print(f"| {n} | median | | | | | | {statistics.median(shares):.2f} | |", flush=True)
 
 
