@@ -252,7 +252,7 @@ class ScoreModel:
             people = by_skill.indices.astype(np.int64)
             parts.append(
                 _draw_ranges(
-                    qa, by_skill.indptr[qv], by_skill.indptr[qv + 1], people, _PER_ONE_WAY, rng
+                    qa, by_skill.indptr[qv], by_skill.indptr[qv + 1], people, per_one_way, rng
                 )
             )
         everyone = np.arange(n, dtype=np.int64)
