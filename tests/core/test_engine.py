@@ -13,30 +13,23 @@ from hypothesis import strategies as st
 
 import pairctl.core.matching as matching
 from pairctl.core.matching import TooLargeForExact, exact, match
-from pairctl.core.model import Person, Roster
+from pairctl.core.model import Roster
 from pairctl.core.quality import assess, assignment_bound
 from pairctl.core.scoring import score_roster
 from pairctl.errors import ExitCode
 
-SKILLS = [f"skill {i}" for i in range(10)]
+from .rosters import make_roster
+
 SPECIALTIES = ["Eng", "Data", "Sales", "HR", "Legal", "Ops"]
 
 
 def roster(n: int, seed: int) -> Roster:
     rng = random.Random(seed)
-    people = tuple(
-        Person(
-            key=f"P{i:04d}",
-            name=f"P{i}",
-            specialty=rng.choice(SPECIALTIES),
-            skills=tuple(rng.sample(SKILLS, 3)),
-            wants=tuple(rng.sample(SKILLS, 2)),
-            experience=float(rng.randint(0, 30)),
-            department=rng.choice("XYZ"),
-        )
-        for i in range(n)
-    )
-    return Roster(people=people, has_skills=True, has_wants=True)
+    return make_roster(n, [rng.choice(SPECIALTIES) for _ in range(n)], seed)
+
+
+def keys_of(n: int) -> list[str]:
+    return [f"K{i:03d}" for i in range(n)]
 
 
 def perfect_matchings(people: list[int]):
@@ -69,7 +62,7 @@ def test_exact_solver_finds_the_brute_force_optimum(n, seed):
 @given(n=st.integers(10, 60), seed=st.integers(0, 10_000))
 def test_default_never_beats_exact_and_bound_never_undercuts_it(n, seed):
     model = score_roster(roster(n, seed))
-    keys = [f"P{i:04d}" for i in range(n)]
+    keys = keys_of(n)
     best = total(model, exact(model))
     ours = match(model, keys, seed=seed, odd="leave-out").objective
     assert ours <= best + 1e-6
@@ -79,14 +72,14 @@ def test_default_never_beats_exact_and_bound_never_undercuts_it(n, seed):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_default_is_within_one_percent_of_the_optimum(seed):
     model = score_roster(roster(120, seed))
-    keys = [f"P{i:04d}" for i in range(120)]
+    keys = keys_of(120)
     best = total(model, exact(model))
     assert match(model, keys, seed=seed).objective >= 0.99 * best
 
 
 def test_quality_figure_names_its_reference():
     model = score_roster(roster(40, 5))
-    keys = [f"P{i:04d}" for i in range(40)]
+    keys = keys_of(40)
     default = match(model, keys)
     quality = assess(model, default)
     assert quality.reference == "exact"
@@ -100,7 +93,7 @@ def test_exact_refuses_rosters_above_its_limit(monkeypatch):
     monkeypatch.setattr(matching, "EXACT_LIMIT", 10)
     model = score_roster(roster(12, 1))
     with pytest.raises(TooLargeForExact, match="at most 10 people") as caught:
-        match(model, [f"P{i:04d}" for i in range(12)], solver="exact")
+        match(model, keys_of(12), solver="exact")
     assert caught.value.exit_code == ExitCode.USAGE
 
 
@@ -110,7 +103,7 @@ def test_large_roster_paths_place_everyone_once(monkeypatch, odd):
     monkeypatch.setattr(matching, "DENSE_CANDIDATES_LIMIT", 0)
     monkeypatch.setattr(matching, "RELAXATION_LIMIT", 0)
     model = score_roster(roster(301, 9))
-    keys = [f"P{i:04d}" for i in range(301)]
+    keys = keys_of(301)
     pairing = match(model, keys, seed=4, odd=odd)
     placed = [i for g in pairing.groups for i in g.members] + [u.index for u in pairing.unmatched]
     assert sorted(placed) == list(range(301))

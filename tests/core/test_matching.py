@@ -18,24 +18,7 @@ from pairctl.core.model import Person, Roster
 from pairctl.core.scoring import score_roster
 from pairctl.core.summary import fewest_same_specialty_links, same_specialty_links
 
-SKILLS = [f"skill {i}" for i in range(12)]
-
-
-def make_roster(n: int, specialties: list[str], seed: int) -> Roster:
-    rng = random.Random(seed)
-    people = tuple(
-        Person(
-            key=f"K{i:03d}",
-            name=f"P{i}",
-            specialty=specialties[i % len(specialties)],
-            skills=tuple(rng.sample(SKILLS, 3)),
-            wants=tuple(rng.sample(SKILLS, 2)),
-            experience=float(rng.randint(0, 30)),
-            department=rng.choice("XYZ"),
-        )
-        for i in range(n)
-    )
-    return Roster(people=people, has_skills=True, has_wants=True)
+from .rosters import make_roster
 
 
 def keys_of(roster: Roster, groups) -> set[frozenset[str]]:
@@ -164,7 +147,7 @@ def test_relaxation_finishes_on_a_roster_that_once_hung_the_assignment_solver():
     # run it in a child process so a regression fails the test instead of hanging the suite.
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from test_matching import make_roster;"
+        "from rosters import make_roster;"
         "from pairctl.core.scoring import score_roster;"
         "from pairctl.core.matching import match;"
         "r = make_roster(39, ['HR', 'Data', 'Legal', 'Sales', 'Data'], 7095);"
