@@ -132,3 +132,12 @@ def test_bit_packed_and_sparse_pair_scoring_agree():
     plain = type(model)(**{**model.__dict__, "can_bits": None, "want_bits": None})
     a, b = np.array(list(combinations(range(80), 2))).T
     np.testing.assert_allclose(model.pair_scores(a, b), plain.pair_scores(a, b))
+
+
+def test_quality_wording_for_each_case():
+    from pairctl.core.quality import NOT_MEASURED, Quality
+
+    assert Quality("exact", 10.0, 99.5).describe() == "99.50% of the exact optimum"
+    assert Quality("bound", 10.0, 98.0).describe() == "98.00% of an upper bound"
+    assert "not positive" in Quality("exact", -10.0, None).describe()
+    assert "too large" in NOT_MEASURED.describe()

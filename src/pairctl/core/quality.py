@@ -35,8 +35,10 @@ class Quality:
 
     def describe(self) -> str:
         """One phrase for the summary."""
-        if self.percent is None:
+        if self.value is None:
             return "not measured (roster too large for a reference)"
+        if self.percent is None:
+            return "no share to give (the best possible total is not positive)"
         against = "the exact optimum" if self.reference == "exact" else "an upper bound"
         return f"{self.percent:.2f}% of {against}"
 
