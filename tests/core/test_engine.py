@@ -141,3 +141,31 @@ def test_quality_wording_for_each_case():
     assert Quality("bound", 10.0, 98.0).describe() == "98.00% of an upper bound"
     assert "not positive" in Quality("exact", -10.0, None).describe()
     assert "too large" in NOT_MEASURED.describe()
+
+
+@pytest.mark.parametrize(
+    ("has_skills", "has_wants"), [(True, False), (False, False), (False, True)]
+)
+def test_fallback_modes_score_as_documented_and_pair_on_the_large_paths(
+    monkeypatch, has_skills, has_wants
+):
+    base = roster(120, 8)
+    model = score_roster(Roster(people=base.people, has_skills=has_skills, has_wants=has_wants))
+    people = base.people
+
+    def teach(x, y):
+        can = set(people[x].skills) if has_skills else {people[x].specialty}
+        if has_wants:
+            return len(can & set(people[y].wants))
+        own = set(people[y].skills) if has_skills else {people[y].specialty}
+        return len(can - own)
+
+    a, b = np.array(list(combinations(range(120), 2))[::37]).T
+    expected = [teach(x, y) for x, y in zip(a, b, strict=True)]
+    np.testing.assert_array_equal(model.teach_counts(a, b), expected)
+    dense = model.dense()
+    np.testing.assert_allclose(model.pair_scores(a, b), dense[a, b])
+    monkeypatch.setattr(matching, "DENSE_CANDIDATES_LIMIT", 0)
+    pairing = match(model, keys_of(120), seed=2)
+    assert sorted(i for g in pairing.groups for i in g.members) == list(range(120))
+    assert pairing.objective >= 0.97 * total(model, exact(model))

@@ -8,6 +8,7 @@ them out of `Person` altogether.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -64,15 +65,6 @@ def _teach_set(person: Person, has_skills: bool) -> set[str]:
     return {specialty} if specialty else set()
 
 
-def _want_sets(roster: Roster, teach: list[set[str]]) -> list[set[str]]:
-    """What each person wants to learn: their wants, or without a wants column anything
-    someone on the roster can teach that they cannot teach themselves."""
-    if roster.has_wants:
-        return [{fold(s) for s in p.wants} for p in roster.people]
-    teachable = set().union(*teach)
-    return [teachable - own for own in teach]
-
-
 def _indicator(sets: list[set[str]], column: dict[str, int]) -> sparse.csr_matrix:
     """People x vocabulary 0/1 matrix."""
     rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
@@ -120,6 +112,9 @@ class ScoreModel:
     can_bits: BitArray | None = None
     """`can` packed as bits (people x words), for fast pair scoring; None for huge vocabularies."""
     want_bits: BitArray | None = None
+    wants_rest: bool = False
+    """No wants column: everyone wants whatever others can teach that they cannot. `want` is
+    then left empty rather than stored as a near-dense complement."""
 
     @property
     def size(self) -> int:
@@ -137,18 +132,37 @@ class ScoreModel:
             weights=self.weights,
             can_bits=None if self.can_bits is None else self.can_bits[order],
             want_bits=None if self.want_bits is None else self.want_bits[order],
+            wants_rest=self.wants_rest,
         )
+
+    @cached_property
+    def can_sizes(self) -> FloatArray:
+        """How many things each person can teach."""
+        return np.asarray(self.can.sum(axis=1), dtype=np.float64).ravel()
 
     def teach_counts(self, teachers: IntArray, learners: IntArray) -> FloatArray:
         """For each (teacher, learner): how many things the teacher can teach the learner."""
+        if self.wants_rest:
+            shared = self._overlap(teachers, learners, self.can, self.can_bits)
+            return self.can_sizes[teachers] - shared
+        return self._overlap(teachers, learners, self.want, self.want_bits)
+
+    def _overlap(
+        self,
+        teachers: IntArray,
+        others: IntArray,
+        right: sparse.csr_matrix,
+        right_bits: BitArray | None,
+    ) -> FloatArray:
+        """|can[teacher] & right[other]| for each pair, bit-packed when possible."""
         result = np.empty(len(teachers), dtype=np.float64)
         for lo in range(0, len(teachers), _PAIR_CHUNK):
             hi = lo + _PAIR_CHUNK
-            if self.can_bits is not None and self.want_bits is not None:
-                both_bits = self.can_bits[teachers[lo:hi]] & self.want_bits[learners[lo:hi]]
+            if self.can_bits is not None and right_bits is not None:
+                both_bits = self.can_bits[teachers[lo:hi]] & right_bits[others[lo:hi]]
                 result[lo:hi] = np.bitwise_count(both_bits).sum(axis=1)
             else:
-                both = self.can[teachers[lo:hi]].multiply(self.want[learners[lo:hi]])
+                both = self.can[teachers[lo:hi]].multiply(right[others[lo:hi]])
                 result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
         return result
 
@@ -169,8 +183,13 @@ class ScoreModel:
     def block(self, rows: IntArray) -> FloatMatrix:
         """Scores of `rows` against everyone: a dense len(rows) x n block (self: -inf)."""
         everyone = np.arange(self.size)
-        d_out = strength((self.can[rows] @ self.want.T).toarray().astype(np.float64))
-        d_in = strength((self.want[rows] @ self.can.T).toarray().astype(np.float64))
+        if self.wants_rest:
+            shared = (self.can[rows] @ self.can.T).toarray().astype(np.float64)
+            d_out = strength(self.can_sizes[rows][:, None] - shared)
+            d_in = strength(self.can_sizes[None, :] - shared)
+        else:
+            d_out = strength((self.can[rows] @ self.want.T).toarray().astype(np.float64))
+            d_in = strength((self.want[rows] @ self.can.T).toarray().astype(np.float64))
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
         total[np.arange(len(rows)), rows] = -np.inf
         return total
@@ -219,6 +238,18 @@ class ScoreModel:
             val[rows] = np.take_along_axis(scores, order, axis=1)
         return idx, val
 
+    def _some_unheld(self, per_row: int, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
+        """(person, skill) for up to `per_row` random skills each person does not hold."""
+        n, vocab = self.can.shape
+        if vocab == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        cols = rng.integers(0, vocab, len(rows))
+        held = np.asarray(self.can[rows, cols]).ravel() > 0
+        rows, cols = rows[~held], cols[~held]
+        key = np.unique(rows * vocab + cols)
+        return key // vocab, key % vocab
+
     def sampled_candidates(self, k: int, seed: int) -> tuple[IntArray, FloatArray]:
         """Each person's k best partners among a seeded sample of promising ones.
 
@@ -236,7 +267,11 @@ class ScoreModel:
         per_two_way = max(2, round(_PER_TWO_WAY * scale))
         per_one_way = max(1, round(_PER_ONE_WAY * scale))
         held = _limited_entries(self.can, _COMBO_SIDE, rng)
-        wanted = _limited_entries(self.want, _COMBO_SIDE, rng)
+        wanted = (
+            self._some_unheld(_COMBO_SIDE, rng)
+            if self.wants_rest
+            else _limited_entries(self.want, _COMBO_SIDE, rng)
+        )
         vocab = self.can.shape[1]
         # Buckets of people by (a thing they hold, a thing they want).
         owner, keys = _combos(held, wanted, vocab)
@@ -246,9 +281,13 @@ class ScoreModel:
         asker, ask = _combos(wanted, held, vocab)
         asker, ask = _sample_rows(asker, ask, _TWO_WAY_LOOKUPS, rng)
         parts = [_draw(asker, owner, keys, ask, per_two_way, rng)]
-        for asked, index in ((self.want, self.can), (self.can, self.want)):
+        # Teachers of what each wants; learners of what each teaches (without a wants column
+        # nearly everyone is such a learner, and the random draws below cover them).
+        lookups = [(_sample_rows(wanted[0], wanted[1], _ONE_WAY_LOOKUPS, rng), self.can)]
+        if not self.wants_rest:
+            lookups.append((_limited_entries(self.can, _ONE_WAY_LOOKUPS, rng), self.want))
+        for (qa, qv), index in lookups:
             by_skill = index.tocsc()
-            qa, qv = _limited_entries(asked, _ONE_WAY_LOOKUPS, rng)
             people = by_skill.indices.astype(np.int64)
             parts.append(
                 _draw_ranges(
@@ -383,7 +422,12 @@ _BLOCK_CELLS = 8_000_000
 def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
     """Build the score model of a roster (docs/scoring.md)."""
     teach_sets = [_teach_set(p, roster.has_skills) for p in roster.people]
-    want_sets = _want_sets(roster, teach_sets)
+    # Without a wants column nobody's wants are stored: see ScoreModel.wants_rest.
+    want_sets = (
+        [{fold(s) for s in p.wants} for p in roster.people]
+        if roster.has_wants
+        else [set() for _ in roster.people]
+    )
     # Sorted so the model, and therefore every tie, is the same whatever the row order.
     vocabulary = sorted(set().union(*teach_sets, *want_sets))
     column = {skill: i for i, skill in enumerate(vocabulary)}
@@ -393,6 +437,7 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
     return ScoreModel(
         can=can,
         want=want,
+        wants_rest=not roster.has_wants,
         can_bits=_bits(can),
         want_bits=_bits(want),
         specialty=_codes([fold(p.specialty) for p in people]),
