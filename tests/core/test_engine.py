@@ -169,3 +169,45 @@ def test_fallback_modes_score_as_documented_and_pair_on_the_large_paths(
     pairing = match(model, keys_of(120), seed=2)
     assert sorted(i for g in pairing.groups for i in g.members) == list(range(120))
     assert pairing.objective >= 0.97 * total(model, exact(model))
+
+
+def matchings_leaving_one_out(people: list[int]):
+    for out in people:
+        rest = [p for p in people if p != out]
+        yield from perfect_matchings(rest)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(5, 1), (7, 2), (7, 3)])
+def test_exact_solver_on_odd_counts_leaves_out_the_cheapest_person(n, seed):
+    model = score_roster(roster(n, seed))
+    dense = model.dense()
+    best = max(sum(dense[a, b] for a, b in m) for m in matchings_leaving_one_out(list(range(n))))
+    assert total(model, exact(model)) == pytest.approx(best, abs=1e-3)
+    assert assignment_bound(model) >= best - 1e-9
+
+
+@pytest.mark.parametrize("seed", [0, 7, 282])
+def test_quality_share_stays_meaningful_when_a_specialty_is_a_majority(seed):
+    # 70% in one specialty: every pairing pays the same-specialty penalty for 10 pairs.
+    rng = random.Random(seed)
+    specialties = ["Eng"] * 35 + [rng.choice(SPECIALTIES[1:]) for _ in range(15)]
+    model = score_roster(make_roster(50, specialties, seed))
+    pairing = match(model, keys_of(50), seed=seed)
+    quality = assess(model, pairing)
+    assert quality.reference == "exact"
+    assert quality.percent is not None and 90.0 <= quality.percent <= 100.0 + 1e-9
+
+
+def test_sampled_path_ignores_row_order(monkeypatch):
+    monkeypatch.setattr(matching, "DENSE_CANDIDATES_LIMIT", 0)
+    monkeypatch.setattr(matching, "RELAXATION_LIMIT", 0)
+    base = roster(151, 6)
+    shuffled = list(base.people)
+    random.Random(1).shuffle(shuffled)
+    other = Roster(people=tuple(shuffled), has_skills=True, has_wants=True)
+
+    def pairs(r: Roster) -> set[frozenset[str]]:
+        p = match(score_roster(r), [x.key for x in r.people], seed=5)
+        return {frozenset(r.people[i].key for i in g.members) for g in p.groups}
+
+    assert pairs(base) == pairs(other)

@@ -89,6 +89,7 @@ def test_a_majority_specialty_gets_the_fewest_possible_same_specialty_pairs():
                 for i, p in enumerate(roster.people)
             ),
             has_skills=True,
+            has_wants=True,
         )
         pairing = match(score_roster(roster), [p.key for p in roster.people], seed=seed)
         assert fewest_same_specialty_links(roster) == 4
@@ -161,4 +162,5 @@ def test_relaxation_finishes_on_a_roster_that_once_hung_the_assignment_solver():
         timeout=120,
         check=True,
     )
+    # Only the finishing matters (19 groups is what any run of 39 with leave-out gives).
     assert out.stdout.strip() == "19"

@@ -33,7 +33,6 @@ OddRule = Literal["trio", "leave-out"]
 Solver = Literal["greedy-swap", "exact"]
 Progress = Callable[[str], None]
 
-SOLVERS: tuple[Solver, ...] = ("greedy-swap", "exact")
 CANDIDATES = 30
 """Partners kept per person. More adds little quality and costs time (docs/BENCHMARKS.md)."""
 EXACT_LIMIT = 1000
@@ -49,9 +48,9 @@ ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 # Gains smaller than this are rounding noise; taking them could loop forever.
 _EPS = 1e-9
 _MAX_ROUNDS = 200
-# Leftovers of the relaxation are seated from a dense block of their scores up to this many.
-_DENSE_LEFTOVERS = 3000
 _COST_SCALE = 10_000.0
+# Candidate slots given to same-specialty partners when one specialty is a majority.
+_SAME_SPECIALTY_SLOTS = 8
 
 
 class TooLargeForExact(UsageError):
@@ -85,23 +84,17 @@ def canonical_order(keys: Sequence[str], seed: int) -> IntArray:
     return by_key[shuffle]
 
 
-def greedy(scores: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
-    """Take the best remaining pair of a dense score matrix until no two people are free.
-
-    Ties go to the lower index. Used for the few people the relaxation leaves over.
-    """
-    size = scores.shape[0]
-    i, j = np.triu_indices(size, k=1)
-    s = scores[i, j]
-    by_score = np.lexsort((j, i, -s))
-    free = np.ones(size, dtype=bool)
+def _greedy_edges(
+    a: IntArray, c: IntArray, score: FloatArray, free: npt.NDArray[np.bool_]
+) -> list[tuple[int, int]]:
+    """Take the best edge whose two people are both free, until none is left; ties go to
+    the lower indices. Marks the people it pairs as no longer free."""
     pairs: list[tuple[int, int]] = []
-    for a, b in zip(i[by_score].tolist(), j[by_score].tolist(), strict=True):
-        if free[a] and free[b]:
-            free[a] = free[b] = False
-            pairs.append((a, b))
-            if len(pairs) == size // 2:
-                break
+    order = np.lexsort((c, a, -score))
+    for x, y in zip(a[order].tolist(), c[order].tolist(), strict=True):
+        if x != y and free[x] and free[y]:
+            free[x] = free[y] = False
+            pairs.append((x, y))
     return pairs
 
 
@@ -110,15 +103,9 @@ def greedy_candidates(
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """Best candidate pair first while both people are free; returns pairs and who is left."""
     n, k = cand.shape
-    a = np.repeat(np.arange(n, dtype=np.int64), k)
-    c = cand.ravel()
-    order = np.lexsort((c, a, -cand_scores.ravel()))
     free = np.ones(n, dtype=bool)
-    pairs: list[tuple[int, int]] = []
-    for x, y in zip(a[order].tolist(), c[order].tolist(), strict=True):
-        if x != y and free[x] and free[y]:
-            free[x] = free[y] = False
-            pairs.append((x, y))
+    a = np.repeat(np.arange(n, dtype=np.int64), k)
+    pairs = _greedy_edges(a, cand.ravel(), cand_scores.ravel(), free)
     return pairs, np.flatnonzero(free).tolist()
 
 
@@ -202,18 +189,24 @@ def _split_cycles(partner: IntArray, picked: FloatArray) -> tuple[list[tuple[int
     return pairs, left
 
 
-def _seat_leftovers(score: _Scorer, left: list[int]) -> list[tuple[int, int]]:
-    """Pair the people the relaxation left over, best pair first."""
+def _seat_leftovers(
+    left: list[int], cand: IntArray, cand_scores: FloatArray
+) -> list[tuple[int, int]]:
+    """Pair the people the seed left over: best candidate edge between two of them first,
+    then whoever remains in canonical order (the swaps repair what that costs)."""
     if len(left) < 2:
         return []
-    people = np.array(left, dtype=np.int64)
-    if len(people) > _DENSE_LEFTOVERS:
-        # Never seen in practice; keep memory bounded all the same.
-        return [(int(a), int(b)) for a, b in zip(people[0::2], people[1::2], strict=False)]
-    a, b = np.meshgrid(people, people, indexing="ij")
-    block = score(a.ravel(), b.ravel()).reshape(len(people), len(people))
-    np.fill_diagonal(block, -np.inf)
-    return [(int(people[x]), int(people[y])) for x, y in greedy(block)]
+    n, k = cand.shape
+    free = np.zeros(n + 1, dtype=bool)  # + the stand-in, who has no candidate list
+    free[left] = True
+    real = np.array([p for p in left if p < n], dtype=np.int64)
+    a = np.repeat(real, k)
+    c = cand[real].ravel()
+    s = cand_scores[real].ravel()
+    inside = free[c]
+    pairs = _greedy_edges(a[inside], c[inside], s[inside], free)
+    rest = [p for p in left if free[p]]
+    return pairs + list(zip(rest[0::2], rest[1::2], strict=False))
 
 
 def improve_by_swaps(
@@ -266,6 +259,40 @@ def _mates_from_pairs(pairs: list[tuple[int, int]], size: int) -> IntArray:
     return mate
 
 
+def _add_same_specialty_candidates(
+    model: ScoreModel, cand: IntArray, cand_scores: FloatArray, seed: int
+) -> None:
+    """Give members of a specialty holding more than half the roster some partners from their
+    own specialty (in place, in the last columns of their lists).
+
+    Their best candidates all come from other specialties, yet some of them must pair among
+    themselves; without same-specialty candidates the swaps could never improve those pairs.
+    """
+    codes = model.specialty
+    known = codes[codes >= 0]
+    if len(known) == 0:
+        return
+    counts = np.bincount(known)
+    major = int(np.argmax(counts))
+    if 2 * int(counts[major]) <= model.size:
+        return
+    members = np.flatnonzero(codes == major)
+    slots = min(_SAME_SPECIALTY_SLOTS, cand.shape[1], len(members) - 1)
+    if slots <= 0:
+        return
+    rng = np.random.default_rng(seed)
+    draws = 3 * slots
+    a = np.repeat(members, draws)
+    # Other members only: an offset of 1 .. len-1 round the member list.
+    position = np.repeat(np.arange(len(members)), draws)
+    b = members[(position + 1 + rng.integers(0, len(members) - 1, len(a))) % len(members)]
+    score = model.pair_scores(a, b).reshape(len(members), draws)
+    b = b.reshape(len(members), draws)
+    best = np.argsort(-score, axis=1, kind="stable")[:, :slots]
+    cand[members, -slots:] = np.take_along_axis(b, best, axis=1)
+    cand_scores[members, -slots:] = np.take_along_axis(score, best, axis=1)
+
+
 def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = None) -> IntArray:
     """Partners for everyone in canonical order (index n = the stand-in when n is odd)."""
     n = model.size
@@ -276,6 +303,7 @@ def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = No
         cand, cand_scores = model.best_candidates(CANDIDATES)
     else:
         cand, cand_scores = model.sampled_candidates(CANDIDATES, seed)
+    _add_same_specialty_candidates(model, cand, cand_scores, seed)
     if n <= RELAXATION_LIMIT:
         if progress is not None:
             progress("assignment relaxation")
@@ -286,7 +314,7 @@ def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = No
         pairs, left = greedy_candidates(cand, cand_scores)
     if n % 2:
         left.append(n)  # the stand-in
-    pairs += _seat_leftovers(score, left)
+    pairs += _seat_leftovers(left, cand, cand_scores)
     mate = _mates_from_pairs(pairs, n + n % 2)
     return improve_by_swaps(score, mate, cand, cand_scores, progress)
 
@@ -340,7 +368,7 @@ def match(
 
     firsts = np.flatnonzero(np.arange(len(mate)) < mate)
     pairs = [[int(x), int(mate[x])] for x in firsts]
-    objective = float(score(firsts, mate[firsts]).sum())
+    objective = pairs_total(canonical, mate)
     extra = None
     if n % 2:
         with_stand_in = next(i for i, p in enumerate(pairs) if p[1] == n)
@@ -367,6 +395,13 @@ def match(
         seed=seed,
         objective=objective,
     )
+
+
+def pairs_total(model: ScoreModel, mate: IntArray) -> float:
+    """The total score of the pairs in `mate` (partner of each; index n is the stand-in, who
+    adds nothing): the quantity both solvers maximise."""
+    firsts = np.flatnonzero((np.arange(len(mate)) < mate) & (mate < model.size))
+    return float(model.pair_scores(firsts, mate[firsts]).sum())
 
 
 def _group_scores(model: ScoreModel, groups: Sequence[Sequence[int]]) -> FloatArray:

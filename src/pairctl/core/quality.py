@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from pairctl.core.matching import exact
+from pairctl.core.matching import exact, pairs_total
 from pairctl.core.model import Pairing
 from pairctl.core.scoring import ScoreModel
 
@@ -61,22 +61,36 @@ def assignment_bound(model: ScoreModel) -> float:
     return float(scores[rows, cols].sum()) / 2
 
 
+def unavoidable_penalty(model: ScoreModel) -> float:
+    """The same-specialty penalty every pairing pays: a specialty holding more than half the
+    roster must pair its surplus among itself (docs/scoring.md)."""
+    codes = model.specialty[model.specialty >= 0]
+    if len(codes) == 0:
+        return 0.0
+    largest = int(np.bincount(codes).max())
+    surplus = largest - (model.size - largest)
+    return model.weights.same_specialty * (max(0, surplus) // 2)
+
+
 def assess(model: ScoreModel, pairing: Pairing) -> Quality:
-    """The quality figure for `pairing` of the roster `model` scores."""
+    """The quality figure for `pairing` of the roster `model` scores.
+
+    The share is taken after adding back the penalty no pairing can avoid, so a roster where
+    one specialty holds most people is judged on what the matcher could influence.
+    """
     n = model.size
+    offset = unavoidable_penalty(model)
     if pairing.solver == "exact":
-        return _quality("exact", pairing.objective, pairing.objective)
+        return _quality("exact", pairing.objective, pairing.objective, offset)
     if n <= EXACT_QUALITY_LIMIT:
-        mate = exact(model)
-        firsts = np.flatnonzero((np.arange(len(mate)) < mate) & (mate < n))
-        return _quality(
-            "exact", float(model.pair_scores(firsts, mate[firsts]).sum()), pairing.objective
-        )
+        best = pairs_total(model, exact(model))
+        return _quality("exact", best, pairing.objective, offset)
     if n <= BOUND_LIMIT:
-        return _quality("bound", assignment_bound(model), pairing.objective)
+        return _quality("bound", assignment_bound(model), pairing.objective, offset)
     return NOT_MEASURED
 
 
-def _quality(reference: Reference, value: float, objective: float) -> Quality:
-    percent = 100.0 * objective / value if value > 0 else None
+def _quality(reference: Reference, value: float, objective: float, offset: float) -> Quality:
+    base = value + offset
+    percent = 100.0 * (objective + offset) / base if base > 0 else None
     return Quality(reference, value, percent)

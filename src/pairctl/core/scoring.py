@@ -176,10 +176,6 @@ class ScoreModel:
         total[a == b] = -np.inf
         return total
 
-    def score(self, a: int, b: int) -> float:
-        """The score of one pair."""
-        return float(self.pair_scores(np.array([a]), np.array([b]))[0])
-
     def block(self, rows: IntArray) -> FloatMatrix:
         """Scores of `rows` against everyone: a dense len(rows) x n block (self: -inf)."""
         everyone = np.arange(self.size)
@@ -295,15 +291,20 @@ class ScoreModel:
                 )
             )
         everyone = np.arange(n, dtype=np.int64)
-        parts.append(
-            (np.repeat(everyone, _RANDOM_PER_PERSON), rng.integers(0, n, n * _RANDOM_PER_PERSON))
-        )
+        # Random partners other than oneself: a + 1 + [0, n - 2], wrapped round.
+        random_a = np.repeat(everyone, _RANDOM_PER_PERSON)
+        parts.append((random_a, (random_a + 1 + rng.integers(0, n - 1, len(random_a))) % n))
         a = np.concatenate([p[0] for p in parts])
         c = np.concatenate([p[1] for p in parts])
         pair = np.sort(a[a != c] * n + c[a != c])
         pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
         a, c = pair // n, pair % n
-        return _top_k(a, c, self.pair_scores(a, c), n, k)
+        idx, val = _top_k(a, c, self.pair_scores(a, c), n, k)
+        unscored = np.isnan(val)
+        if unscored.any():
+            rows = np.nonzero(unscored)[0]
+            val[unscored] = self.pair_scores(rows, idx[unscored])
+        return idx, val
 
 
 def _draw(
@@ -366,6 +367,10 @@ def _top_k(
     val = np.full((n, k), -np.inf)
     idx[a[keep], rank[keep]] = c[keep]
     val[a[keep], rank[keep]] = score[keep]
+    # Nobody drawn at all (possible only on tiny rosters): the next person stands in.
+    empty = np.flatnonzero(idx[:, 0] < 0)
+    idx[empty, :] = ((empty + 1) % n)[:, None]
+    val[empty, :] = np.nan  # scored by the caller
     for j in range(1, k):
         short = idx[:, j] < 0
         idx[short, j] = idx[short, j - 1]
