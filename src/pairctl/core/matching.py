@@ -6,10 +6,14 @@ broken by that order, never by row position.
 
 The default engine (docs/scoring.md, "The matching"):
 
-1. candidates: each person's best partners by score (`ScoreModel.best_candidates`);
+1. candidates: each person's best partners by score: exact top lists up to
+   `DENSE_CANDIDATES_LIMIT` people (`ScoreModel.best_candidates`), a scored sample above it
+   (`ScoreModel.sampled_candidates`); members of a majority specialty also get a few
+   partners from their own specialty, since some of them must pair there;
 2. seed: the assignment relaxation over those candidates (every person picks a partner,
    partners may not be shared, but "picks" need not be mutual), whose cycles are split into
-   pairs; whoever is left is seated greedily;
+   pairs, or above `RELAXATION_LIMIT` a greedy pass over the candidate edges; whoever is
+   left is seated greedily;
 3. swaps: partners are exchanged between two pairs while that raises the total, looking
    at every candidate of every person, until no exchange does.
 """
