@@ -405,9 +405,11 @@ def _combos(
     return person, x * vocab + y
 
 
-# How the sampled candidates are drawn (per person): look up at most this many (want, hold)
-# combinations and draw this many people for each; likewise for one-way look-ups; plus a
-# few people at random. Tuned on generated rosters of 10,000 (docs/BENCHMARKS.md).
+# How the sampled candidates are drawn (per person): up to _COMBO_SIDE held and wanted skills
+# make the (want, hold) combinations, of which up to _TWO_WAY_LOOKUPS are looked up with
+# _PER_TWO_WAY people drawn each; one-way look-ups take those wanted skills and up to
+# _ONE_WAY_LOOKUPS held ones, _PER_ONE_WAY people each; plus a few people at random.
+# Tuned on generated rosters of 10,000 (docs/BENCHMARKS.md).
 _COMBO_SIDE = 6
 _TWO_WAY_LOOKUPS = 12
 _PER_TWO_WAY = 32
