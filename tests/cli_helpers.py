@@ -137,3 +137,9 @@ def run(*args: str, input: str | None = None):
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """The data rows of a CSV written by `write_csv` (header dropped)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))[1:]

@@ -11,7 +11,7 @@ import sys
 
 import openpyxl
 import pytest
-from cli_helpers import read_csv_rows, run, small_roster, write_csv
+from cli_helpers import HEADER, read_csv_rows, read_rows, run, small_roster, write_csv
 
 from pairctl import __version__
 from pairctl.errors import ExitCode
@@ -328,3 +328,48 @@ def test_exact_solver_refuses_a_roster_above_its_limit(tmp_path, monkeypatch):
     result = run("match", str(roster), "--solver", "exact")
     assert_clean_failure(result, ExitCode.USAGE, "--solver exact", "at most 4 people")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.csv"]
+
+
+def test_avoid_list_keeps_those_pairs_apart(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    # The optimum pairs E001-E003 and E002-E004: forbid both.
+    avoid = tmp_path / "avoid.csv"
+    avoid.write_text("Person,Not with\nE001,E003\nE004,E002\n", encoding="utf-8")
+    data = json.loads(
+        run("match", str(roster), "--dry-run", "--json", "--avoid", str(avoid)).stdout
+    )
+    pairs = {frozenset(p["members"]) for p in data["pairs"]}
+    assert frozenset(("E001", "E003")) not in pairs
+    assert frozenset(("E002", "E004")) not in pairs
+    assert sorted(k for p in pairs for k in p) == [f"E00{i}" for i in range(1, 9)]
+    assert data["run_info"]["Pairs forbidden by rules"] == "2"
+
+
+def test_avoid_list_with_an_unknown_key_names_file_and_row(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    avoid = tmp_path / "avoid.csv"
+    avoid.write_text("E001,E003\nE001,E999\n", encoding="utf-8")
+    result = run("match", str(roster), "--avoid", str(avoid))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "avoid.csv", "row 2", "'E999'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["avoid.csv", "roster.csv"]
+
+
+def test_nobody_is_paired_within_the_chain_depth(tmp_path):
+    # E001 manages E002 and E005; E002 manages E003; without the rule E001-E003 is best.
+    header = [*HEADER, "Manager ID"]
+    rows = [
+        [*r, m]
+        for r, m in zip(
+            read_rows(small_roster(tmp_path / "base.csv")),
+            ["", "E001", "E002", "", "E001", "", "", ""],
+            strict=True,
+        )
+    ]
+    roster = write_csv(tmp_path / "roster.csv", rows, header=header)
+    ruled = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
+    pairs = {frozenset(p["members"]) for p in ruled["pairs"]}
+    for forbidden in [("E001", "E002"), ("E001", "E005"), ("E002", "E003"), ("E001", "E003")]:
+        assert frozenset(forbidden) not in pairs
+    assert any("E001" in p for p in pairs)  # the top of the tree is still paired
+    off = json.loads(run("match", str(roster), "--dry-run", "--json", "--chain-depth", "0").stdout)
+    assert frozenset(("E001", "E003")) in {frozenset(p["members"]) for p in off["pairs"]}

@@ -166,6 +166,24 @@ def match(
             "1,000 people, minutes at that size)."
         ),
     ] = SolverChoice.greedy_swap,
+    avoid: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--avoid",
+            metavar="FILE",
+            help="CSV of person-key pairs never to pair (repeatable; two columns, header "
+            "optional).",
+        ),
+    ] = None,
+    chain_depth: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Never pair people within this many levels of one reporting chain (needs a "
+            "manager column holding the manager's key): 1 = direct manager, 2 = also "
+            "skip-level; 0 = off.",
+        ),
+    ] = 2,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Do everything but write the sheet.")
     ] = False,
@@ -188,6 +206,8 @@ def match(
                 seed=seed,
                 odd="trio" if odd is OddChoice.trio else "leave-out",
                 solver="exact" if solver is SolverChoice.exact else "greedy-swap",
+                avoid=[str(p) for p in avoid or []],
+                chain_depth=chain_depth,
                 dry_run=dry_run,
                 as_json=as_json,
                 force=force,
@@ -210,14 +230,19 @@ class MatchRun:
     seed: int
     odd: OddRule
     solver: Solver
+    avoid: list[str]
+    chain_depth: int
     dry_run: bool
     as_json: bool
     force: bool
 
 
 def _match(run: MatchRun) -> None:
+    import numpy as np
+
     from pairctl.core.matching import match as pair_people
     from pairctl.core.quality import assess
+    from pairctl.core.rules import avoid_pairs, reporting_line_pairs
     from pairctl.core.scoring import Weights, score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
@@ -230,6 +255,7 @@ def _match(run: MatchRun) -> None:
         render_warnings,
     )
     from pairctl.roster import read_roster
+    from pairctl.roster.pair_list import read_pair_list
 
     now = dt.datetime.now().astimezone()
     target = None
@@ -248,10 +274,21 @@ def _match(run: MatchRun) -> None:
     weights = Weights()
     model = score_roster(roster, weights)
     keys = [p.key for p in roster.people]
+    reasons = reporting_line_pairs(roster.people, run.chain_depth)
+    for path in run.avoid:
+        reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
+    if reasons:
+        model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
     err = make_console(sys.stderr)
     with progress_reporter(err, len(keys), quiet=run.as_json) as step:
         pairing = pair_people(
-            model, keys, seed=run.seed, odd=run.odd, solver=run.solver, progress=step
+            model,
+            keys,
+            seed=run.seed,
+            odd=run.odd,
+            solver=run.solver,
+            progress=step,
+            rule_reasons=reasons,
         )
         step("measuring quality")
         quality = assess(model, pairing)
@@ -264,6 +301,16 @@ def _match(run: MatchRun) -> None:
         version=__version__,
         run_at=now.isoformat(timespec="seconds"),
     )
+    info += [
+        (
+            "Reporting-line rule",
+            f"no pairs within {run.chain_depth} level(s) of one chain"
+            if run.chain_depth
+            else "off",
+        ),
+        ("Avoid lists", ", ".join(run.avoid) or "(none)"),
+        ("Pairs forbidden by rules", str(len(reasons))),
+    ]
     report = build_report(roster, model, pairing, odd=run.odd, run_info=info, quality=quality)
 
     written = None

@@ -20,7 +20,7 @@ The default engine (docs/scoring.md, "The matching"):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -357,10 +357,13 @@ def match(
     odd: OddRule = "trio",
     solver: Solver = "greedy-swap",
     progress: Progress | None = None,
+    rule_reasons: Mapping[tuple[int, int], str] | None = None,
 ) -> Pairing:
     """Pair everyone; an odd person joins the trio they fit best, or is left out.
 
-    `model` scores people indexed like `keys` (the unique person keys).
+    `model` scores people indexed like `keys` (the unique person keys). Pairs the model
+    blocks are used only when nothing else is possible, and then undone: those people are
+    listed as unmatched, with `rule_reasons[(lo, hi)]` (roster indices) saying why.
     """
     n = len(keys)
     if n < 2:
@@ -389,6 +392,8 @@ def match(
         else:
             unmatched.append(Unmatched(index=int(order[extra]), reason=ODD_LEFT_OUT))
 
+    pairs, refused = _without_forbidden_links(canonical, pairs, rule_reasons or {}, order)
+    unmatched += refused
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
     scores = _group_scores(model, members)
     groups = [Group(members=m, score=float(s)) for m, s in zip(members, scores, strict=True)]
@@ -399,6 +404,40 @@ def match(
         seed=seed,
         objective=objective,
     )
+
+
+def _without_forbidden_links(
+    model: ScoreModel,
+    groups: list[list[int]],
+    reasons: Mapping[tuple[int, int], str],
+    order: IntArray,
+) -> tuple[list[list[int]], list[Unmatched]]:
+    """Undo the groups a rule forbids (the matcher only makes them when nothing else was
+    possible): a trio loses the member with the most forbidden links, a pair both people."""
+    kept: list[list[int]] = []
+    refused: list[Unmatched] = []
+    for group in groups:
+        members = list(group)
+        while len(members) >= 2:
+            links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :]]
+            a = np.array([x for x, _ in links], dtype=np.int64)
+            b = np.array([y for _, y in links], dtype=np.int64)
+            bad = [link for link, hit in zip(links, model.is_blocked(a, b), strict=True) if hit]
+            if not bad:
+                break
+            worst = max(members, key=lambda m: sum(m in link for link in bad))
+            leaving = [worst] if len(members) == 3 else members
+            for person in leaving:
+                other = next(y if x == person else x for x, y in bad if person in (x, y))
+                pair = tuple(sorted((int(order[person]), int(order[other]))))
+                why = reasons.get((pair[0], pair[1]), "a rule forbids the only partner left")
+                refused.append(
+                    Unmatched(index=int(order[person]), reason=f"no allowed partner left ({why})")
+                )
+            members = [m for m in members if m not in leaving]
+        if len(members) >= 2:
+            kept.append(members)
+    return kept, refused
 
 
 def pairs_total(model: ScoreModel, mate: IntArray) -> float:

@@ -7,7 +7,7 @@ them out of `Person` altogether.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
 import numpy as np
@@ -20,6 +20,10 @@ FloatMatrix = npt.NDArray[np.float64]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BitArray = npt.NDArray[np.uint64]
+BoolArray = npt.NDArray[np.bool_]
+
+BLOCKED_PENALTY = 1000.0
+"""What a forbidden pair costs: far beyond anything a pairing can gain elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,9 @@ class ScoreModel:
     wants_rest: bool = False
     """No wants column: everyone wants whatever others can teach that they cannot. `want` is
     then left empty rather than stored as a near-dense complement."""
+    blocked: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Pairs a rule forbids (reporting line, avoid list), as sorted keys lo * n + hi. They
+    score `BLOCKED_PENALTY` less, so a pairing uses one only when nothing else is possible."""
 
     @property
     def size(self) -> int:
@@ -133,7 +140,36 @@ class ScoreModel:
             can_bits=None if self.can_bits is None else self.can_bits[order],
             want_bits=None if self.want_bits is None else self.want_bits[order],
             wants_rest=self.wants_rest,
+            blocked=self._blocked_in(order),
         )
+
+    def with_blocked(self, pairs: IntArray) -> ScoreModel:
+        """The same model with these (m x 2) pairs forbidden."""
+        n = self.size
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        keys = np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
+        return replace(self, blocked=np.unique(np.concatenate([self.blocked, keys])))
+
+    def _blocked_in(self, order: IntArray) -> IntArray:
+        """The blocked keys re-indexed for `permuted(order)` (pairs leaving it are dropped)."""
+        n = self.size
+        if len(self.blocked) == 0:
+            return self.blocked
+        position = np.full(n, -1, dtype=np.int64)
+        position[order] = np.arange(len(order))
+        lo, hi = position[self.blocked // n], position[self.blocked % n]
+        kept = (lo >= 0) & (hi >= 0)
+        lo, hi = lo[kept], hi[kept]
+        return np.unique(np.minimum(lo, hi) * len(order) + np.maximum(lo, hi))
+
+    def is_blocked(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: does a rule forbid it?"""
+        if len(self.blocked) == 0:
+            return np.zeros(len(a), dtype=bool)
+        keys = np.minimum(a, b) * self.size + np.maximum(a, b)
+        at = np.minimum(np.searchsorted(self.blocked, keys), len(self.blocked) - 1)
+        result: BoolArray = self.blocked[at] == keys
+        return result
 
     @cached_property
     def can_sizes(self) -> FloatArray:
@@ -173,6 +209,7 @@ class ScoreModel:
         d_ab = strength(self.teach_counts(a, b))
         d_ba = strength(self.teach_counts(b, a))
         total = self._combine(d_ab, d_ba, a, b)
+        total[self.is_blocked(a, b)] -= BLOCKED_PENALTY
         total[a == b] = -np.inf
         return total
 
@@ -187,6 +224,13 @@ class ScoreModel:
             d_out = strength((self.can[rows] @ self.want.T).toarray().astype(np.float64))
             d_in = strength((self.want[rows] @ self.can.T).toarray().astype(np.float64))
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
+        if len(self.blocked):
+            row_of = np.full(self.size, -1, dtype=np.int64)
+            row_of[rows] = np.arange(len(rows))
+            lo, hi = self.blocked // self.size, self.blocked % self.size
+            for mine, other in ((lo, hi), (hi, lo)):
+                inside = row_of[mine] >= 0
+                total[row_of[mine[inside]], other[inside]] -= BLOCKED_PENALTY
         total[np.arange(len(rows)), rows] = -np.inf
         return total
 
