@@ -226,3 +226,62 @@ def test_a_60_percent_specialty_gets_the_fewest_possible_same_specialty_pairs(tm
     # 30 engineers, 20 others: 20 engineers pair across, the other 10 make 5 pairs.
     assert same == {"Engineering": 5}
     assert "fewest this roster allows is 5" in result.stderr
+
+
+def test_four_rounds_in_a_row_never_repeat_a_pair(tmp_path):
+    folder = tmp_path / "rounds"
+    folder.mkdir()
+    seen: set[frozenset[str]] = set()
+    for number, suffix in enumerate([".xlsx", ".csv", ".json", ".xlsx"], start=1):
+        out = folder / f"pairs-round-{number}{suffix}"
+        result = run(
+            "match",
+            str(SAMPLE / "roster.xlsx"),
+            "--history",
+            str(folder),
+            "-o",
+            str(out),
+            "--json",
+            "--seed",
+            str(number),
+        )
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        pairs = {frozenset(p["members"]) for p in data["pairs"]}
+        assert not pairs & seen, f"round {number} repeats {pairs & seen}"
+        assert not any("repeat" in note for p in data["pairs"] for note in p["notes"])
+        # Judged against the exact optimum under the same rules (40 people: exact runs).
+        assert data["quality"]["reference"] == "exact"
+        assert data["quality"]["percent"] >= 99.0
+        seen |= pairs
+    assert len(seen) == 80
+
+
+def test_a_two_column_history_of_keys_is_read(tmp_path):
+    first = json.loads(run("match", str(SAMPLE / "roster.csv"), "--dry-run", "--json").stdout)
+    history = tmp_path / "last-quarter.csv"
+    history.write_text(
+        "Mentor,Mentee\n"
+        + "".join(f"{p['members'][0]},{p['members'][1]}\n" for p in first["pairs"]),
+        encoding="utf-8",
+    )
+    again = json.loads(
+        run(
+            "match", str(SAMPLE / "roster.csv"), "--dry-run", "--json", "--history", str(history)
+        ).stdout
+    )
+    before = {frozenset(p["members"]) for p in first["pairs"]}
+    assert not before & {frozenset(p["members"]) for p in again["pairs"]}
+    assert again["run_info"]["Earlier pairs not to repeat"] == "20"
+
+
+def test_a_repeat_is_made_only_when_unavoidable_and_then_flagged(tmp_path):
+    roster = tmp_path / "two.csv"
+    roster.write_text("ID,Specialty\nA,Eng\nB,Sales\n", encoding="utf-8")
+    history = tmp_path / "old.csv"
+    history.write_text("A,B\n", encoding="utf-8")
+    result = run("match", str(roster), "--dry-run", "--json", "--history", str(history))
+    data = json.loads(result.stdout)
+    assert [p["members"] for p in data["pairs"]] == [["A", "B"]]
+    assert any("repeat from history" in n for n in data["pairs"][0]["notes"])
+    assert "repeat an earlier round" in result.stderr

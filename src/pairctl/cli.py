@@ -175,6 +175,16 @@ def match(
             "optional).",
         ),
     ] = None,
+    history: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            metavar="PATH",
+            help="Earlier rounds: pairctl sheets (xlsx, csv, json) or two-column CSVs of keys, "
+            "or a folder of them (repeatable). Their pairs are not repeated unless nothing "
+            "else is possible, and then they are flagged.",
+        ),
+    ] = None,
     chain_depth: Annotated[
         int,
         typer.Option(
@@ -207,6 +217,7 @@ def match(
                 odd="trio" if odd is OddChoice.trio else "leave-out",
                 solver="exact" if solver is SolverChoice.exact else "greedy-swap",
                 avoid=[str(p) for p in avoid or []],
+                history=[str(p) for p in history or []],
                 chain_depth=chain_depth,
                 dry_run=dry_run,
                 as_json=as_json,
@@ -231,6 +242,7 @@ class MatchRun:
     odd: OddRule
     solver: Solver
     avoid: list[str]
+    history: list[str]
     chain_depth: int
     dry_run: bool
     as_json: bool
@@ -255,6 +267,7 @@ def _match(run: MatchRun) -> None:
         render_warnings,
     )
     from pairctl.roster import read_roster
+    from pairctl.roster.history import read_history
     from pairctl.roster.pair_list import read_pair_list
 
     now = dt.datetime.now().astimezone()
@@ -279,6 +292,9 @@ def _match(run: MatchRun) -> None:
         reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
     if reasons:
         model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
+    earlier = read_history(run.history, keys) if run.history else []
+    if earlier:
+        model = model.with_repeats(np.array([(a, b) for a, b, _ in earlier], dtype=np.int64))
     err = make_console(sys.stderr)
     with progress_reporter(err, len(keys), quiet=run.as_json) as step:
         pairing = pair_people(
@@ -310,6 +326,8 @@ def _match(run: MatchRun) -> None:
         ),
         ("Avoid lists", ", ".join(run.avoid) or "(none)"),
         ("Pairs forbidden by rules", str(len(reasons))),
+        ("History", ", ".join(run.history) or "(none)"),
+        ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b, _ in earlier}))),
     ]
     report = build_report(roster, model, pairing, odd=run.odd, run_info=info, quality=quality)
 

@@ -24,6 +24,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 BLOCKED_PENALTY = 1000.0
 """What a forbidden pair costs: far beyond anything a pairing can gain elsewhere."""
+REPEAT_PENALTY = 100.0
+"""What repeating an earlier round's pair costs: more than any same-specialty pairs a
+different partner could bring, less than breaking a rule."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,35 @@ def _bits(matrix: sparse.csr_matrix) -> BitArray | None:
     return packed
 
 
+def _merge_keys(keys: IntArray, pairs: IntArray, n: int) -> IntArray:
+    """Sorted unique pair keys lo * n + hi: `keys` plus the (m x 2) `pairs`."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    new = np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
+    return np.unique(np.concatenate([keys, new]))
+
+
+def _has_keys(keys: IntArray, a: IntArray, b: IntArray, n: int) -> BoolArray:
+    """For each pair (a[i], b[i]): is it among `keys`?"""
+    if len(keys) == 0:
+        return np.zeros(len(a), dtype=bool)
+    wanted = np.minimum(a, b) * n + np.maximum(a, b)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    result: BoolArray = keys[at] == wanted
+    return result
+
+
+def _keys_in(keys: IntArray, n: int, order: IntArray) -> IntArray:
+    """Pair keys re-indexed for a model permuted by `order` (pairs leaving it are dropped)."""
+    if len(keys) == 0:
+        return keys
+    position = np.full(n, -1, dtype=np.int64)
+    position[order] = np.arange(len(order))
+    lo, hi = position[keys // n], position[keys % n]
+    kept = (lo >= 0) & (hi >= 0)
+    lo, hi = lo[kept], hi[kept]
+    return np.unique(np.minimum(lo, hi) * len(order) + np.maximum(lo, hi))
+
+
 def _codes(values: list[str]) -> IntArray:
     """Small integer codes for equal values (sorted, so independent of row order); -1 for blank."""
     table = {v: i for i, v in enumerate(sorted({v for v in values if v}))}
@@ -122,6 +154,9 @@ class ScoreModel:
     blocked: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Pairs a rule forbids (reporting line, avoid list), as sorted keys lo * n + hi. They
     score `BLOCKED_PENALTY` less, so a pairing uses one only when nothing else is possible."""
+    repeats: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Pairs made in earlier rounds (same key form). They score `REPEAT_PENALTY` less: a
+    repeat happens only when no other partner is possible, and is then flagged."""
 
     @property
     def size(self) -> int:
@@ -140,36 +175,25 @@ class ScoreModel:
             can_bits=None if self.can_bits is None else self.can_bits[order],
             want_bits=None if self.want_bits is None else self.want_bits[order],
             wants_rest=self.wants_rest,
-            blocked=self._blocked_in(order),
+            blocked=_keys_in(self.blocked, self.size, order),
+            repeats=_keys_in(self.repeats, self.size, order),
         )
 
     def with_blocked(self, pairs: IntArray) -> ScoreModel:
         """The same model with these (m x 2) pairs forbidden."""
-        n = self.size
-        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        keys = np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
-        return replace(self, blocked=np.unique(np.concatenate([self.blocked, keys])))
+        return replace(self, blocked=_merge_keys(self.blocked, pairs, self.size))
 
-    def _blocked_in(self, order: IntArray) -> IntArray:
-        """The blocked keys re-indexed for `permuted(order)` (pairs leaving it are dropped)."""
-        n = self.size
-        if len(self.blocked) == 0:
-            return self.blocked
-        position = np.full(n, -1, dtype=np.int64)
-        position[order] = np.arange(len(order))
-        lo, hi = position[self.blocked // n], position[self.blocked % n]
-        kept = (lo >= 0) & (hi >= 0)
-        lo, hi = lo[kept], hi[kept]
-        return np.unique(np.minimum(lo, hi) * len(order) + np.maximum(lo, hi))
+    def with_repeats(self, pairs: IntArray) -> ScoreModel:
+        """The same model with these (m x 2) pairs marked as made in an earlier round."""
+        return replace(self, repeats=_merge_keys(self.repeats, pairs, self.size))
 
     def is_blocked(self, a: IntArray, b: IntArray) -> BoolArray:
         """For each pair: does a rule forbid it?"""
-        if len(self.blocked) == 0:
-            return np.zeros(len(a), dtype=bool)
-        keys = np.minimum(a, b) * self.size + np.maximum(a, b)
-        at = np.minimum(np.searchsorted(self.blocked, keys), len(self.blocked) - 1)
-        result: BoolArray = self.blocked[at] == keys
-        return result
+        return _has_keys(self.blocked, a, b, self.size)
+
+    def is_repeat(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: was it made in an earlier round?"""
+        return _has_keys(self.repeats, a, b, self.size)
 
     @cached_property
     def can_sizes(self) -> FloatArray:
@@ -210,6 +234,7 @@ class ScoreModel:
         d_ba = strength(self.teach_counts(b, a))
         total = self._combine(d_ab, d_ba, a, b)
         total[self.is_blocked(a, b)] -= BLOCKED_PENALTY
+        total[self.is_repeat(a, b)] -= REPEAT_PENALTY
         total[a == b] = -np.inf
         return total
 
@@ -224,13 +249,13 @@ class ScoreModel:
             d_out = strength((self.can[rows] @ self.want.T).toarray().astype(np.float64))
             d_in = strength((self.want[rows] @ self.can.T).toarray().astype(np.float64))
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
-        if len(self.blocked):
-            row_of = np.full(self.size, -1, dtype=np.int64)
-            row_of[rows] = np.arange(len(rows))
-            lo, hi = self.blocked // self.size, self.blocked % self.size
+        row_of = np.full(self.size, -1, dtype=np.int64)
+        row_of[rows] = np.arange(len(rows))
+        for keys, penalty in ((self.blocked, BLOCKED_PENALTY), (self.repeats, REPEAT_PENALTY)):
+            lo, hi = keys // self.size, keys % self.size
             for mine, other in ((lo, hi), (hi, lo)):
                 inside = row_of[mine] >= 0
-                total[row_of[mine[inside]], other[inside]] -= BLOCKED_PENALTY
+                total[row_of[mine[inside]], other[inside]] -= penalty
         total[np.arange(len(rows)), rows] = -np.inf
         return total
 

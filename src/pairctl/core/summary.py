@@ -32,6 +32,8 @@ class GroupFacts:
     """Per group: at least one member teaches another something."""
     everyone_teaches_and_learns: BoolArray
     """Per group: every member teaches someone and learns from someone in it."""
+    repeats: BoolArray
+    """Per group: two members were paired in an earlier round (--history)."""
 
 
 def group_facts(model: ScoreModel, groups: Sequence[Sequence[int]]) -> GroupFacts:
@@ -63,7 +65,9 @@ def group_facts(model: ScoreModel, groups: Sequence[Sequence[int]]) -> GroupFact
     np.logical_or.at(gets, lrn, teaches)
     everyone = np.ones(count, dtype=bool)
     np.logical_and.at(everyone, gi, gives[t] & gets[t])
-    return GroupFacts(score, shares, anyone, everyone)
+    repeats = np.zeros(count, dtype=bool)
+    np.logical_or.at(repeats, gi, model.is_repeat(t, lrn))
+    return GroupFacts(score, shares, anyone, everyone, repeats)
 
 
 def metrics(
@@ -124,6 +128,8 @@ def _notes(size: int, facts: GroupFacts, g: int) -> tuple[str, ...]:
         notes.append("trio")
     if facts.shares_specialty[g]:
         notes.append("same specialty")
+    if facts.repeats[g]:
+        notes.append("repeat from history (no other partner was possible)")
     if not facts.anyone_teaches[g]:
         notes.append("nobody teaches: no skill wanted either way")
     elif not facts.everyone_teaches_and_learns[g]:
@@ -178,6 +184,12 @@ def build_report(
         warnings.append(
             f"{same} same-specialty link(s) in the groups; the fewest this roster allows is "
             f"{fewest}" + (" (one specialty holds more than half the people)" if fewest else "")
+        )
+    repeated = int(facts.repeats.sum())
+    if repeated:
+        warnings.append(
+            f"{repeated} group(s) repeat an earlier round's pair: no other "
+            "partner was possible for them"
         )
     for u in pairing.unmatched:
         warnings.append(f"{people[u.index].key} is not paired: {u.reason}")

@@ -1,0 +1,87 @@
+"""Earlier rounds' pairs (--history): pairctl's own sheets (xlsx, csv, json) or a plain
+two-column CSV of person keys. A trio counts as three pairs. People no longer on the roster
+are ignored."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from itertools import combinations
+from pathlib import Path
+
+from pairctl.errors import RosterError
+from pairctl.roster.sources import Workbook, cell_text, decode_text, read_source, sniff_delimiter
+
+FORMATS = (".xlsx", ".csv", ".json")
+_MEMBER_COLUMNS = ("A key", "B key", "C key")
+
+
+def history_files(paths: Sequence[str]) -> list[Path]:
+    """The files behind --history options: a file as given, a folder's sheets by name."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in FORMATS and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RosterError(f"{given}: no such file or folder (--history)")
+    return files
+
+
+def read_history(paths: Sequence[str], keys: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(index, index, file) for every earlier pair of two people on today's roster."""
+    index = {k: i for i, k in enumerate(keys)}
+    found: list[tuple[int, int, str]] = []
+    for path in history_files(paths):
+        for group in _groups(path):
+            members = [index[k] for k in group if k in index]
+            found += [(a, b, path.name) for a, b in combinations(members, 2) if a != b]
+    return found
+
+
+def _groups(path: Path) -> list[list[str]]:
+    """The groups (lists of keys) one history file records."""
+    shown, data = read_source(str(path), None)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            pairs = json.loads(data.decode("utf-8"))["pairs"]
+            return [[str(k) for k in p["members"]] for p in pairs]
+        except (ValueError, KeyError, TypeError) as error:
+            raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
+    if suffix == ".xlsx":
+        book = Workbook(str(path), data, shown)
+        if "Pairs" not in book.names:
+            raise RosterError(f"{shown}: no 'Pairs' sheet: not a pairctl pairing sheet")
+        rows = [[cell_text(c).strip() for c in row] for row in book.grid("Pairs").rows]
+    else:
+        text, _ = decode_text(data, shown)
+        rows = [
+            [c.strip() for c in row]
+            for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+        ]
+    return _groups_from_rows(shown, rows)
+
+
+def _groups_from_rows(shown: str, rows: list[list[str]]) -> list[list[str]]:
+    if not rows:
+        return []
+    header = rows[0]
+    if "A key" in header and "B key" in header:
+        columns = [header.index(c) for c in _MEMBER_COLUMNS if c in header]
+        pair_column = header.index("Pair") if "Pair" in header else None
+        return [
+            [row[c] for c in columns if c < len(row) and row[c]]
+            for row in rows[1:]
+            if pair_column is None or (pair_column < len(row) and row[pair_column] != "unmatched")
+        ]
+    # A plain list of key pairs, header optional (a header's "keys" match no one anyway).
+    return [[c for c in row[:2] if c] for row in rows if len([c for c in row[:2] if c]) == 2]
