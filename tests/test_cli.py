@@ -373,3 +373,34 @@ def test_nobody_is_paired_within_the_chain_depth(tmp_path):
     assert any("E001" in p for p in pairs)  # the top of the tree is still paired
     off = json.loads(run("match", str(roster), "--dry-run", "--json", "--chain-depth", "0").stdout)
     assert frozenset(("E001", "E003")) in {frozenset(p["members"]) for p in off["pairs"]}
+
+
+def test_pinned_pairs_are_kept_and_the_rest_is_paired_around_them(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    pins = tmp_path / "pins.csv"
+    pins.write_text("E001,E002\nE007,E005\n", encoding="utf-8")
+    data = json.loads(run("match", str(roster), "--dry-run", "--json", "--pin", str(pins)).stdout)
+    pairs = {frozenset(p["members"]): p for p in data["pairs"]}
+    assert frozenset(("E001", "E002")) in pairs and frozenset(("E005", "E007")) in pairs
+    assert "pinned by the coordinator" in pairs[frozenset(("E001", "E002"))]["notes"]
+    assert sorted(k for p in pairs for k in p) == [f"E00{i}" for i in range(1, 9)]
+    assert data["run_info"]["Pinned pairs"].startswith("2 ")
+
+
+@pytest.mark.parametrize(
+    ("pins", "avoid", "needles"),
+    [
+        ("E001,E002\nE002,E003\n", None, ["pins.csv row 2", "'E002' is pinned twice"]),
+        ("E001,E002\n", "E002,E001\n", ["pins.csv row 1", "contradicts a rule", "avoid list"]),
+        ("E001,E404\n", None, ["pins.csv", "row 1", "'E404'"]),
+    ],
+)
+def test_contradictory_pins_are_clear_errors(tmp_path, pins, avoid, needles):
+    roster = small_roster(tmp_path / "roster.csv")
+    (tmp_path / "pins.csv").write_text(pins, encoding="utf-8")
+    args = ["match", str(roster), "--pin", str(tmp_path / "pins.csv")]
+    if avoid:
+        (tmp_path / "avoid.csv").write_text(avoid, encoding="utf-8")
+        args += ["--avoid", str(tmp_path / "avoid.csv")]
+    assert_clean_failure(run(*args), ExitCode.BAD_ROSTER, *needles)
+    assert not list(tmp_path.glob("pairs-*"))

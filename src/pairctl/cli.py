@@ -175,6 +175,15 @@ def match(
             "optional).",
         ),
     ] = None,
+    pin: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--pin",
+            metavar="FILE",
+            help="CSV of person-key pairs that must be paired (repeatable; two columns, header "
+            "optional). They are fixed before the rest is optimised.",
+        ),
+    ] = None,
     history: Annotated[
         list[Path] | None,
         typer.Option(
@@ -217,6 +226,7 @@ def match(
                 odd="trio" if odd is OddChoice.trio else "leave-out",
                 solver="exact" if solver is SolverChoice.exact else "greedy-swap",
                 avoid=[str(p) for p in avoid or []],
+                pin=[str(p) for p in pin or []],
                 history=[str(p) for p in history or []],
                 chain_depth=chain_depth,
                 dry_run=dry_run,
@@ -242,6 +252,7 @@ class MatchRun:
     odd: OddRule
     solver: Solver
     avoid: list[str]
+    pin: list[str]
     history: list[str]
     chain_depth: int
     dry_run: bool
@@ -252,8 +263,8 @@ class MatchRun:
 def _match(run: MatchRun) -> None:
     import numpy as np
 
-    from pairctl.core.matching import match as pair_people
-    from pairctl.core.quality import assess
+    from pairctl.core.matching import match_with_pins
+    from pairctl.core.quality import NOT_MEASURED, assess
     from pairctl.core.rules import avoid_pairs, reporting_line_pairs
     from pairctl.core.scoring import Weights, score_roster
     from pairctl.core.summary import build_report, run_info_rows
@@ -268,7 +279,7 @@ def _match(run: MatchRun) -> None:
     )
     from pairctl.roster import read_roster
     from pairctl.roster.history import read_history
-    from pairctl.roster.pair_list import read_pair_list
+    from pairctl.roster.pair_list import check_pins, read_pair_list
 
     now = dt.datetime.now().astimezone()
     target = None
@@ -292,14 +303,18 @@ def _match(run: MatchRun) -> None:
         reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
     if reasons:
         model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
+    pins = check_pins(
+        [pair for path in run.pin for pair in read_pair_list(path, keys)], reasons, keys
+    )
     earlier = read_history(run.history, keys) if run.history else []
     if earlier:
         model = model.with_repeats(np.array([(a, b) for a, b, _ in earlier], dtype=np.int64))
     err = make_console(sys.stderr)
     with progress_reporter(err, len(keys), quiet=run.as_json) as step:
-        pairing = pair_people(
+        pairing = match_with_pins(
             model,
             keys,
+            pins,
             seed=run.seed,
             odd=run.odd,
             solver=run.solver,
@@ -307,7 +322,10 @@ def _match(run: MatchRun) -> None:
             rule_reasons=reasons,
         )
         step("measuring quality")
-        quality = assess(model, pairing)
+        # Judged on the people the matcher was free to pair (pinned pairs were given).
+        pinned = {p for pair in pins for p in pair}
+        free = np.array([i for i in range(len(keys)) if i not in pinned], dtype=np.int64)
+        quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
     info = run_info_rows(
         roster,
         weights_text=weights.as_text(),
@@ -326,6 +344,7 @@ def _match(run: MatchRun) -> None:
         ),
         ("Avoid lists", ", ".join(run.avoid) or "(none)"),
         ("Pairs forbidden by rules", str(len(reasons))),
+        ("Pinned pairs", f"{len(pins)} ({', '.join(run.pin)})" if pins else "(none)"),
         ("History", ", ".join(run.history) or "(none)"),
         ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b, _ in earlier}))),
     ]

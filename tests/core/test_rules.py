@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pairctl.core.matching import match
+from pairctl.core.matching import match, match_with_pins
 from pairctl.core.model import Person, Roster
 from pairctl.core.rules import avoid_pairs, reporting_line_pairs
 from pairctl.core.scoring import score_roster
@@ -107,3 +107,37 @@ def test_when_the_only_partner_is_forbidden_both_are_listed_with_the_reason():
         (0, "no allowed partner left (A is B's direct manager)"),
         (1, "no allowed partner left (A is B's direct manager)"),
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 30),
+    seed=st.integers(0, 10_000),
+    pin_count=st.integers(0, 4),
+    odd=st.sampled_from(["trio", "leave-out"]),
+)
+def test_pins_are_kept_and_rules_still_hold_for_everyone_else(n, seed, pin_count, odd):
+    roster = roster_with_managers(n, seed)
+    reasons = reporting_line_pairs(roster.people, 2)
+    rng = random.Random(seed)
+    order = list(range(n))
+    rng.shuffle(order)
+    pins = []
+    for a, b in zip(order[0::2], order[1::2], strict=False):
+        if len(pins) < pin_count and (min(a, b), max(a, b)) not in reasons:
+            pins.append((a, b))
+    model = score_roster(roster)
+    if reasons:
+        model = model.with_blocked(np.array(sorted(reasons)))
+    pairing = match_with_pins(
+        model, [p.key for p in roster.people], pins, seed=seed, odd=odd, rule_reasons=reasons
+    )
+    groups = {frozenset(g.members) for g in pairing.groups}
+    for a, b in pins:
+        assert frozenset((a, b)) in groups
+    assert sum(g.pinned for g in pairing.groups) == len(pins)
+    for group in pairing.groups:
+        for x, y in combinations(group.members, 2):
+            assert (min(x, y), max(x, y)) not in reasons
+    placed = [i for g in pairing.groups for i in g.members] + [u.index for u in pairing.unmatched]
+    assert sorted(placed) == list(range(n))

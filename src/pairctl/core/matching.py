@@ -21,8 +21,8 @@ The default engine (docs/scoring.md, "The matching"):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -438,6 +438,56 @@ def _without_forbidden_links(
         if len(members) >= 2:
             kept.append(members)
     return kept, refused
+
+
+def match_with_pins(
+    model: ScoreModel,
+    keys: Sequence[str],
+    pins: Sequence[tuple[int, int]],
+    **options: Any,
+) -> Pairing:
+    """Fix the pinned pairs first, then pair everyone else with `match` (same options).
+
+    Pins are indices into `keys`; each person at most once (the reader checks).
+    """
+    if not pins:
+        return match(model, keys, **options)
+    pinned = {p for pair in pins for p in pair}
+    rest = np.array([i for i in range(len(keys)) if i not in pinned], dtype=np.int64)
+    fixed = [tuple(sorted(pair)) for pair in pins]
+    fixed_scores = _group_scores(model, fixed)
+    groups = [
+        Group(members=m, score=float(s), pinned=True)
+        for m, s in zip(fixed, fixed_scores, strict=True)
+    ]
+    unmatched: list[Unmatched] = []
+    objective = 0.0
+    if len(rest) >= 2:
+        reasons = options.pop("rule_reasons", None) or {}
+        local = {i: int(r) for i, r in enumerate(rest)}
+        position = {int(r): i for i, r in enumerate(rest)}
+        sub_reasons = {
+            (position[a], position[b]): why
+            for (a, b), why in reasons.items()
+            if a in position and b in position
+        }
+        sub = match(
+            model.permuted(rest), [keys[i] for i in rest], rule_reasons=sub_reasons, **options
+        )
+        groups += [
+            replace(g, members=tuple(sorted(local[m] for m in g.members))) for g in sub.groups
+        ]
+        unmatched += [replace(u, index=local[u.index]) for u in sub.unmatched]
+        objective = sub.objective
+    elif len(rest) == 1:
+        unmatched.append(Unmatched(index=int(rest[0]), reason="everyone else is pinned"))
+    return Pairing(
+        groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
+        unmatched=tuple(unmatched),
+        solver=options.get("solver", "greedy-swap"),
+        seed=options.get("seed", 0),
+        objective=objective,
+    )
 
 
 def pairs_total(model: ScoreModel, mate: IntArray) -> float:

@@ -84,6 +84,8 @@ class Group:
 
     members: tuple[int, ...]
     score: float
+    pinned: bool = False
+    """Fixed by the coordinator (--pin) before the rest was optimised."""
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,8 @@ def fewest_same_specialty_links(roster: Roster, odd: OddRule = "trio") -> int:
     return surplus // 2
 
 
-def _notes(size: int, facts: GroupFacts, g: int) -> tuple[str, ...]:
-    notes = []
+def _notes(size: int, facts: GroupFacts, g: int, pinned: bool) -> tuple[str, ...]:
+    notes = ["pinned by the coordinator"] if pinned else []
     if size == 3:
         notes.append("trio")
     if facts.shares_specialty[g]:
@@ -167,7 +167,7 @@ def build_report(
                 members=members,
                 lessons=lessons,
                 score=g.score,
-                notes=_notes(len(g.members), facts, number - 1),
+                notes=_notes(len(g.members), facts, number - 1, g.pinned),
             )
         )
 

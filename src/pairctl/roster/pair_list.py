@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pairctl.errors import RosterError, where
 from pairctl.roster.sources import decode_text, read_source, sniff_delimiter
@@ -13,7 +13,7 @@ from pairctl.roster.sources import decode_text, read_source, sniff_delimiter
 def read_pair_list(path: str, keys: Sequence[str]) -> list[tuple[int, int, str]]:
     """(index, index, "file row N") for each pair listed; the indices are into `keys`.
 
-    A first row whose cells are not both roster keys is taken as a header. An unknown key,
+    A first row with no roster key in its first two cells is taken as a header. An unknown key,
     a person paired with themself, or a row with one key is an error naming file and row.
     """
     shown, data = read_source(path, None)
@@ -25,7 +25,7 @@ def read_pair_list(path: str, keys: Sequence[str]) -> list[tuple[int, int, str]]
         cells = [c.strip() for c in row if c.strip()]
         if not cells:
             continue
-        if number == 1 and not all(c in index for c in cells[:2]):
+        if number == 1 and not any(c in index for c in cells[:2]):
             continue  # a header such as "Key A,Key B"
         if len(cells) < 2:
             raise RosterError(f"{where(shown, number)}: expected two person keys, found one")
@@ -38,4 +38,29 @@ def read_pair_list(path: str, keys: Sequence[str]) -> list[tuple[int, int, str]]
         if a == b:
             raise RosterError(f"{where(shown, number)}: {cells[0]!r} is paired with themself")
         pairs.append((a, b, f"{shown} row {number}"))
+    return pairs
+
+
+def check_pins(
+    pins: Sequence[tuple[int, int, str]],
+    forbidden: Mapping[tuple[int, int], str],
+    keys: Sequence[str],
+) -> list[tuple[int, int]]:
+    """The pinned pairs as indices, or a RosterError for a contradiction: a person pinned
+    twice, or a pin that a rule forbids."""
+    seen: dict[int, str] = {}
+    pairs = []
+    for a, b, place in pins:
+        for person in (a, b):
+            if person in seen:
+                raise RosterError(
+                    f"{place}: {keys[person]!r} is pinned twice (also at {seen[person]})"
+                )
+            seen[person] = place
+        why = forbidden.get((min(a, b), max(a, b)))
+        if why is not None:
+            raise RosterError(
+                f"{place}: the pin {keys[a]!r} + {keys[b]!r} contradicts a rule: {why}"
+            )
+        pairs.append((a, b))
     return pairs
