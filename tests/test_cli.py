@@ -404,3 +404,52 @@ def test_contradictory_pins_are_clear_errors(tmp_path, pins, avoid, needles):
         args += ["--avoid", str(tmp_path / "avoid.csv")]
     assert_clean_failure(run(*args), ExitCode.BAD_ROSTER, *needles)
     assert not list(tmp_path.glob("pairs-*"))
+
+
+def test_people_out_this_round_are_listed_not_paired(tmp_path):
+    header = [*HEADER, "Active", "Away until"]
+    flags = [
+        ("", ""),
+        ("no", ""),
+        ("yes", "2999-01-31"),
+        ("1", "2001-01-01"),
+        ("", ""),
+        ("TRUE", ""),
+        ("", ""),
+        ("y", ""),
+    ]
+    rows = [
+        [*r, a, w]
+        for r, (a, w) in zip(read_rows(small_roster(tmp_path / "base.csv")), flags, strict=True)
+    ]
+    roster = write_csv(tmp_path / "roster.csv", rows, header=header)
+    out = tmp_path / "p.csv"
+    result = run("match", str(roster), "-o", str(out), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    paired = sorted(k for p in data["pairs"] for k in p["members"])
+    assert paired == ["E001", "E004", "E005", "E006", "E007", "E008"]
+    assert {u["key"]: u["reason"] for u in data["unmatched"]} == {
+        "E002": "not taking part this round (marked inactive)",
+        "E003": "away until 2999-01-31",
+    }
+    listed = {r["A key"]: r["Notes"] for r in read_csv_rows(out) if r["Pair"] == "unmatched"}
+    assert listed == {
+        "E002": "not taking part this round (marked inactive)",
+        "E003": "away until 2999-01-31",
+    }
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "needle"),
+    [
+        ("Active", "maybe", "'maybe' is not yes or no"),
+        ("Away until", "31/03/2027", "YYYY-MM-DD"),
+    ],
+)
+def test_bad_participation_cells_name_row_and_column(tmp_path, column, value, needle):
+    rows = read_rows(small_roster(tmp_path / "base.csv"))
+    rows = [[*r, value if i == 2 else ""] for i, r in enumerate(rows)]
+    roster = write_csv(tmp_path / "roster.csv", rows, header=[*HEADER, column])
+    result = run("match", str(roster))
+    assert_clean_failure(result, ExitCode.BAD_ROSTER, "roster.csv", "row 4", repr(column), needle)

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, PairctlError, UsageError
+from pairctl.errors import ExitCode, PairctlError, RosterError, UsageError
 
 if TYPE_CHECKING:
     from pairctl.core.matching import OddRule, Solver
@@ -265,7 +265,7 @@ def _match(run: MatchRun) -> None:
 
     from pairctl.core.matching import match_with_pins
     from pairctl.core.quality import NOT_MEASURED, assess
-    from pairctl.core.rules import avoid_pairs, reporting_line_pairs
+    from pairctl.core.rules import avoid_pairs, reporting_line_pairs, taking_no_part
     from pairctl.core.scoring import Weights, score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
@@ -306,6 +306,11 @@ def _match(run: MatchRun) -> None:
     pins = check_pins(
         [pair for path in run.pin for pair in read_pair_list(path, keys)], reasons, keys
     )
+    absent = taking_no_part(roster.people, now.date())
+    for a, b in pins:
+        for person in (a, b):
+            if person in absent:
+                raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
     earlier = read_history(run.history, keys) if run.history else []
     if earlier:
         model = model.with_repeats(np.array([(a, b) for a, b, _ in earlier], dtype=np.int64))
@@ -315,6 +320,7 @@ def _match(run: MatchRun) -> None:
             model,
             keys,
             pins,
+            absent,
             seed=run.seed,
             odd=run.odd,
             solver=run.solver,
@@ -324,7 +330,9 @@ def _match(run: MatchRun) -> None:
         step("measuring quality")
         # Judged on the people the matcher was free to pair (pinned pairs were given).
         pinned = {p for pair in pins for p in pair}
-        free = np.array([i for i in range(len(keys)) if i not in pinned], dtype=np.int64)
+        free = np.array(
+            [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
+        )
         quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
     info = run_info_rows(
         roster,

@@ -444,23 +444,28 @@ def match_with_pins(
     model: ScoreModel,
     keys: Sequence[str],
     pins: Sequence[tuple[int, int]],
+    absent: Mapping[int, str] | None = None,
     **options: Any,
 ) -> Pairing:
     """Fix the pinned pairs first, then pair everyone else with `match` (same options).
 
-    Pins are indices into `keys`; each person at most once (the reader checks).
+    Pins are indices into `keys`; each person at most once (the reader checks). People in
+    `absent` (index -> reason: opted out, away) take no part and are listed as unmatched.
     """
-    if not pins:
+    absent = absent or {}
+    if not pins and not absent:
         return match(model, keys, **options)
     pinned = {p for pair in pins for p in pair}
-    rest = np.array([i for i in range(len(keys)) if i not in pinned], dtype=np.int64)
+    rest = np.array(
+        [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
+    )
     fixed = [tuple(sorted(pair)) for pair in pins]
     fixed_scores = _group_scores(model, fixed)
     groups = [
         Group(members=m, score=float(s), pinned=True)
         for m, s in zip(fixed, fixed_scores, strict=True)
     ]
-    unmatched: list[Unmatched] = []
+    unmatched = [Unmatched(index=i, reason=why) for i, why in sorted(absent.items())]
     objective = 0.0
     if len(rest) >= 2:
         reasons = options.pop("rule_reasons", None) or {}
@@ -480,7 +485,7 @@ def match_with_pins(
         unmatched += [replace(u, index=local[u.index]) for u in sub.unmatched]
         objective = sub.objective
     elif len(rest) == 1:
-        unmatched.append(Unmatched(index=int(rest[0]), reason="everyone else is pinned"))
+        unmatched.append(Unmatched(index=int(rest[0]), reason="no one else is free to pair"))
     return Pairing(
         groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
         unmatched=tuple(unmatched),

@@ -37,6 +37,10 @@ class Person:
     manager: str = ""
     email: str = ""
     row: int = 0
+    active: bool = True
+    """False when the roster says the person does not take part (an Active column)."""
+    away_until: str = ""
+    """ISO date until which the person is away (an Away until column), or ''."""
 
 
 @dataclass(frozen=True)

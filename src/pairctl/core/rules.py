@@ -3,6 +3,7 @@ the coordinator's avoid list. Pure: people and index pairs in, index pairs and r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from pairctl.core.model import Person
@@ -46,3 +47,14 @@ def avoid_pairs(pairs: Sequence[tuple[int, int, str]], people: Sequence[Person])
         f"({where})"
         for a, b, where in pairs
     }
+
+
+def taking_no_part(people: Sequence[Person], today: dt.date) -> dict[int, str]:
+    """People out of this round, with the reason: opted out, or away past today."""
+    out: dict[int, str] = {}
+    for i, person in enumerate(people):
+        if not person.active:
+            out[i] = "not taking part this round (marked inactive)"
+        elif person.away_until and person.away_until > today.isoformat():
+            out[i] = f"away until {person.away_until}"
+    return out

@@ -17,6 +17,7 @@ from pairctl.roster.sources import Grid, cell_text, row_is_blank
 # fmt: off
 FIELDS = (
     "key", "name", "email", "specialty", "skills", "wants", "experience", "department", "manager",
+    "active", "away_until",
 )
 # fmt: on
 KEY_FIELDS = ("key", "email", "name")
@@ -66,6 +67,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "manager": (
         "Manager key", "Manager ID", "Manager", "Reports to", "Line manager",
         "Line manager ID", "Reporting manager", "Supervisor", "Manager email", "Manager Name",
+    ),
+    "active": (
+        "Active", "Taking part", "Participating", "Participates", "Opt in", "Opted in",
+        "In programme", "In program",
+    ),
+    "away_until": (
+        "Away until", "On leave until", "Back on", "Returns on", "Unavailable until",
+        "Out until",
     ),
 }
 # fmt: on

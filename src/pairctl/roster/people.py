@@ -6,6 +6,7 @@ once), so a 100,000-row roster costs a few passes over lists rather than per-cel
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable
@@ -88,7 +89,11 @@ def build_people(
     specialties = _blank_not_answered(column("specialty"))
     skills = _parse_unique(column("skills"), _split_list)
     wants = _parse_unique(column("wants"), _split_list)
-    experience = _experience(column("experience"), rows, location, header.get("experience"))
+    experience = _parsed(
+        column("experience"), rows, location, header.get("experience"), parse_years, None
+    )
+    active = _parsed(column("active"), rows, location, header.get("active"), parse_active, True)
+    away = _parsed(column("away_until"), rows, location, header.get("away_until"), parse_date, "")
     departments = column("department")
     managers = _blank_not_answered(column("manager"))
     emails = column("email")
@@ -105,8 +110,23 @@ def build_people(
             manager=manager,
             email=email,
             row=row,
+            active=taking_part,
+            away_until=back,
         )
-        for key, name, specialty, skill, want, years, department, manager, email, row in zip(
+        for (
+            key,
+            name,
+            specialty,
+            skill,
+            want,
+            years,
+            department,
+            manager,
+            email,
+            row,
+            taking_part,
+            back,
+        ) in zip(
             keys,
             names,
             specialties,
@@ -117,6 +137,8 @@ def build_people(
             managers,
             emails,
             rows,
+            active,
+            away,
             strict=True,
         )
     ]
@@ -237,24 +259,59 @@ def _split_list(cell: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _experience(
+def _parsed(
     values: list[str],
     rows: list[int],
     location: Callable[[int | None, str | None], str],
     column: str | None,
-) -> list[float | None]:
+    parse: Callable[[str], T],
+    default: T,
+) -> list[T]:
+    """Parse a column cell by cell (each distinct value once); a bad cell is an error
+    naming its row and column. Without the column, everyone gets `default`."""
     if column is None:
-        return [None] * len(values)
-    cache: dict[str, float | None] = {}
-    out: list[float | None] = []
+        return [default] * len(values)
+    cache: dict[str, T] = {}
+    out: list[T] = []
     for value, row in zip(values, rows, strict=True):
         if value not in cache:
             try:
-                cache[value] = parse_years(value)
+                cache[value] = parse(value)
             except ValueError as problem:
                 raise RosterError(f"{location(row, column)}: {problem}") from None
         out.append(cache[value])
     return out
+
+
+_YES = frozenset({"yes", "y", "true", "1", "x", "active", "in", "ja", "oui", "si", "sí"})
+_NO = frozenset({"no", "n", "false", "0", "inactive", "out", "opted out", "nein", "non"})
+
+
+def parse_active(text: str) -> bool:
+    """Whether a person takes part: yes/no, true/false, 1/0 (blank = yes)."""
+    value = text.strip().casefold()
+    if value == "" or value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(f"{text!r} is not yes or no")
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def parse_date(text: str) -> str:
+    """An ISO date (YYYY-MM-DD; a workbook date cell reads as one), or '' when blank."""
+    value = text.strip()
+    if value == "" or value.casefold() in _NOT_ANSWERED:
+        return ""
+    match = _ISO_DATE.match(value)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD (e.g. 2027-03-31)")
 
 
 def parse_years(text: str) -> float | None:
