@@ -11,7 +11,7 @@ import enum
 import json
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,9 +19,10 @@ import typer
 from typer.core import TyperGroup
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, PairctlError, RosterError, UsageError
+from pairctl.errors import ExitCode, OutputExistsError, PairctlError, RosterError, UsageError
 
 if TYPE_CHECKING:
+    from pairctl.config import Settings
     from pairctl.core.matching import OddRule, Solver
 
 
@@ -152,20 +153,29 @@ def match(
         ),
     ] = None,
     seed: Annotated[
-        int,
-        typer.Option(min=0, max=2**32 - 1, help="Seed for tie-breaking and the random baseline."),
-    ] = 0,
-    odd: Annotated[
-        OddChoice,
-        typer.Option(help="Odd head-count: the extra person joins a trio, or is left out."),
-    ] = OddChoice.trio,
-    solver: Annotated[
-        SolverChoice,
+        int | None,
         typer.Option(
-            help="greedy-swap (fast, near-optimal) or exact (the true optimum; at most "
-            "1,000 people, minutes at that size)."
+            min=0,
+            max=2**32 - 1,
+            help="Seed for tie-breaking and the random baseline (default 0).",
+            show_default=False,
         ),
-    ] = SolverChoice.greedy_swap,
+    ] = None,
+    odd: Annotated[
+        OddChoice | None,
+        typer.Option(
+            help="Odd head-count: the extra person joins a trio (default), or is left out.",
+            show_default=False,
+        ),
+    ] = None,
+    solver: Annotated[
+        SolverChoice | None,
+        typer.Option(
+            help="greedy-swap (default: fast, near-optimal) or exact (the true optimum; at "
+            "most 1,000 people, minutes at that size).",
+            show_default=False,
+        ),
+    ] = None,
     avoid: Annotated[
         list[Path] | None,
         typer.Option(
@@ -195,14 +205,24 @@ def match(
         ),
     ] = None,
     chain_depth: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=0,
             help="Never pair people within this many levels of one reporting chain (needs a "
             "manager column holding the manager's key): 1 = direct manager, 2 = also "
-            "skip-level; 0 = off.",
+            "skip-level (default); 0 = off.",
+            show_default=False,
         ),
-    ] = 2,
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Settings file (default: pairctl.toml beside the roster, if there is one). "
+            "Options given here win over it.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Do everything but write the sheet.")
     ] = False,
@@ -223,12 +243,13 @@ def match(
                 sheet=sheet,
                 mapping=parse_mapping(map_ or []),
                 seed=seed,
-                odd="trio" if odd is OddChoice.trio else "leave-out",
-                solver="exact" if solver is SolverChoice.exact else "greedy-swap",
+                odd=None if odd is None else odd.value,
+                solver=None if solver is None else solver.value,
                 avoid=[str(p) for p in avoid or []],
                 pin=[str(p) for p in pin or []],
                 history=[str(p) for p in history or []],
                 chain_depth=chain_depth,
+                config=None if config is None else str(config),
                 dry_run=dry_run,
                 as_json=as_json,
                 force=force,
@@ -248,25 +269,54 @@ class MatchRun:
     output: Path | None
     sheet: str | None
     mapping: list[tuple[str, str]]
-    seed: int
-    odd: OddRule
-    solver: Solver
+    seed: int | None
+    odd: str | None
+    solver: str | None
     avoid: list[str]
     pin: list[str]
     history: list[str]
-    chain_depth: int
+    chain_depth: int | None
+    config: str | None
     dry_run: bool
     as_json: bool
     force: bool
 
 
-def _match(run: MatchRun) -> None:
+def _with_settings(run: MatchRun) -> tuple[MatchRun, Settings]:
+    """The run with every option not given on the command line taken from the settings file
+    (or the built-in default): flags win, field by field and list by list."""
+    from pairctl.config import find_settings
+
+    settings = find_settings(run.roster, run.config)
+    given = {field.strip().casefold() for field, _ in run.mapping}
+    mapping = [(f, c) for f, c in settings.columns.items() if f.casefold() not in given]
+    return (
+        replace(
+            run,
+            mapping=mapping + run.mapping,
+            seed=_first(run.seed, settings.seed, 0),
+            odd=_first(run.odd, settings.odd, "trio"),
+            solver=_first(run.solver, settings.solver, "greedy-swap"),
+            chain_depth=_first(run.chain_depth, settings.chain_depth, 2),
+            avoid=run.avoid or settings.avoid,
+            pin=run.pin or settings.pin,
+            history=run.history or settings.history,
+        ),
+        settings,
+    )
+
+
+def _first(*values: Any) -> Any:
+    return next(v for v in values if v is not None)
+
+
+def _match(given: MatchRun) -> None:
     import numpy as np
 
     from pairctl.core.matching import match_with_pins
     from pairctl.core.quality import NOT_MEASURED, assess
     from pairctl.core.rules import avoid_pairs, reporting_line_pairs, taking_no_part
-    from pairctl.core.scoring import Weights, score_roster
+    from pairctl.core.scoring import score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
     from pairctl.output.destination import check_output, default_output, next_dated_name
@@ -280,6 +330,12 @@ def _match(run: MatchRun) -> None:
     from pairctl.roster import read_roster
     from pairctl.roster.history import read_history
     from pairctl.roster.pair_list import check_pins, read_pair_list
+
+    run, settings = _with_settings(given)
+    seed: int = run.seed or 0
+    odd: OddRule = "leave-out" if run.odd == "leave-out" else "trio"
+    solver: Solver = "exact" if run.solver == "exact" else "greedy-swap"
+    chain_depth: int = run.chain_depth or 0
 
     now = dt.datetime.now().astimezone()
     target = None
@@ -295,10 +351,10 @@ def _match(run: MatchRun) -> None:
         mapping=run.mapping,
         stdin=sys.stdin.buffer if run.roster == "-" else None,
     )
-    weights = Weights()
+    weights = settings.weights
     model = score_roster(roster, weights)
     keys = [p.key for p in roster.people]
-    reasons = reporting_line_pairs(roster.people, run.chain_depth)
+    reasons = reporting_line_pairs(roster.people, chain_depth)
     for path in run.avoid:
         reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
     if reasons:
@@ -321,9 +377,9 @@ def _match(run: MatchRun) -> None:
             keys,
             pins,
             absent,
-            seed=run.seed,
-            odd=run.odd,
-            solver=run.solver,
+            seed=seed,
+            odd=odd,
+            solver=solver,
             progress=step,
             rule_reasons=reasons,
         )
@@ -337,26 +393,25 @@ def _match(run: MatchRun) -> None:
     info = run_info_rows(
         roster,
         weights_text=weights.as_text(),
-        seed=run.seed,
+        seed=seed,
         solver=pairing.solver,
-        odd=run.odd,
+        odd=odd,
         version=__version__,
         run_at=now.isoformat(timespec="seconds"),
     )
     info += [
         (
             "Reporting-line rule",
-            f"no pairs within {run.chain_depth} level(s) of one chain"
-            if run.chain_depth
-            else "off",
+            f"no pairs within {chain_depth} level(s) of one chain" if chain_depth else "off",
         ),
         ("Avoid lists", ", ".join(run.avoid) or "(none)"),
         ("Pairs forbidden by rules", str(len(reasons))),
         ("Pinned pairs", f"{len(pins)} ({', '.join(run.pin)})" if pins else "(none)"),
         ("History", ", ".join(run.history) or "(none)"),
+        ("Settings file", settings.path or "(none)"),
         ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b, _ in earlier}))),
     ]
-    report = build_report(roster, model, pairing, odd=run.odd, run_info=info, quality=quality)
+    report = build_report(roster, model, pairing, odd=odd, run_info=info, quality=quality)
 
     written = None
     if target is not None:
@@ -373,6 +428,38 @@ def _match(run: MatchRun) -> None:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
         render_summary(make_console(sys.stdout), report, source=run.roster, outcome=outcome)
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(metavar="FOLDER", help="Where to write (default: here).")
+    ] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+) -> None:
+    """Write a commented pairctl.toml and a roster template (header only) to start a programme."""
+    try:
+        from pairctl.config import FILE_NAME, ROSTER_HEADER, TEMPLATE
+        from pairctl.output.atomic import atomic_write
+
+        files = (
+            (FILE_NAME, TEMPLATE, "utf-8"),
+            # With a BOM, so Excel shows accented names typed into it correctly.
+            ("roster-template.csv", ROSTER_HEADER, "utf-8-sig"),
+        )
+        taken = [str(folder / name) for name, _, _ in files if (folder / name).exists()]
+        if taken and not force:
+            raise OutputExistsError(f"{', '.join(taken)}: already exists; use --force to replace")
+        for name, text, encoding in files:
+            # Bound per file: a closure would see only the loop's last values.
+            def save(tmp: Path, text: str = text, encoding: str = encoding) -> None:
+                tmp.write_text(text, encoding=encoding)
+
+            written = atomic_write(folder / name, save, replace=force)
+            typer.echo(f"Wrote {written}")
+    except Exception as err:
+        _fail(err, debug)
 
 
 def main() -> None:
