@@ -80,3 +80,42 @@ def test_init_writes_a_template_that_reads_cleanly_and_a_roster_header(tmp_path)
     again = run("init", str(tmp_path))
     assert again.exit_code == ExitCode.CANNOT_WRITE
     assert run("init", str(tmp_path), "--force").exit_code == 0
+
+
+def four_people_and_two_rounds(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Specialty,Skills,Wants to learn\nA,S1,x,y\nB,S2,y,x\nC,S3,z,w\nD,S4,w,z\n",
+        encoding="utf-8",
+    )
+    rounds = tmp_path / "rounds"
+    rounds.mkdir()
+    (rounds / "pairs-2026-01-01.csv").write_text("A,B\nC,D\n", encoding="utf-8")
+    (rounds / "pairs-2026-04-01.csv").write_text("A,C\nB,D\n", encoding="utf-8")
+    return roster, rounds
+
+
+def pairs_of_run(*args):
+    result = run(*args, "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    return {frozenset(p["members"]) for p in json.loads(result.stdout)["pairs"]}
+
+
+def test_only_the_last_n_rounds_count_as_repeats(tmp_path):
+    roster, rounds = four_people_and_two_rounds(tmp_path)
+    everything = pairs_of_run("match", str(roster), "--history", str(rounds))
+    assert everything == {frozenset("AD"), frozenset("BC")}
+    last_one = pairs_of_run("match", str(roster), "--history", str(rounds), "--history-rounds", "1")
+    assert last_one == {frozenset("AB"), frozenset("CD")}  # the best pairs, from two rounds ago
+
+
+def test_older_rounds_can_carry_a_fading_penalty(tmp_path):
+    roster, _rounds = four_people_and_two_rounds(tmp_path)
+    (tmp_path / "pairctl.toml").write_text(
+        '[history]\npaths = ["rounds"]\nrounds = 1\nolder_penalty = 50\n', encoding="utf-8"
+    )
+    assert pairs_of_run("match", str(roster)) == {frozenset("AD"), frozenset("BC")}
+    (tmp_path / "pairctl.toml").write_text(
+        '[history]\npaths = ["rounds"]\nrounds = 1\nolder_penalty = 0.5\n', encoding="utf-8"
+    )
+    assert pairs_of_run("match", str(roster)) == {frozenset("AB"), frozenset("CD")}

@@ -204,6 +204,14 @@ def match(
             "else is possible, and then they are flagged.",
         ),
     ] = None,
+    history_rounds: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Count only the last N history rounds as repeats (default 0: all given).",
+            show_default=False,
+        ),
+    ] = None,
     chain_depth: Annotated[
         int | None,
         typer.Option(
@@ -249,6 +257,7 @@ def match(
                 pin=[str(p) for p in pin or []],
                 history=[str(p) for p in history or []],
                 chain_depth=chain_depth,
+                history_rounds=history_rounds,
                 config=None if config is None else str(config),
                 dry_run=dry_run,
                 as_json=as_json,
@@ -276,6 +285,7 @@ class MatchRun:
     pin: list[str]
     history: list[str]
     chain_depth: int | None
+    history_rounds: int | None
     config: str | None
     dry_run: bool
     as_json: bool
@@ -298,6 +308,7 @@ def _with_settings(run: MatchRun) -> tuple[MatchRun, Settings]:
             odd=_first(run.odd, settings.odd, "trio"),
             solver=_first(run.solver, settings.solver, "greedy-swap"),
             chain_depth=_first(run.chain_depth, settings.chain_depth, 2),
+            history_rounds=_first(run.history_rounds, settings.history_rounds, 0),
             avoid=run.avoid or settings.avoid,
             pin=run.pin or settings.pin,
             history=run.history or settings.history,
@@ -336,6 +347,7 @@ def _match(given: MatchRun) -> None:
     odd: OddRule = "leave-out" if run.odd == "leave-out" else "trio"
     solver: Solver = "exact" if run.solver == "exact" else "greedy-swap"
     chain_depth: int = run.chain_depth or 0
+    history_rounds: int = run.history_rounds or 0
 
     now = dt.datetime.now().astimezone()
     target = None
@@ -367,9 +379,15 @@ def _match(given: MatchRun) -> None:
         for person in (a, b):
             if person in absent:
                 raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
-    earlier = read_history(run.history, keys) if run.history else []
+    rounds = read_history(run.history, keys) if run.history else []
+    # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
+    recent_from = len(rounds) - history_rounds if history_rounds else 0
+    earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]
+    older = [pair for pairs, _ in rounds[:recent_from] for pair in pairs]
     if earlier:
-        model = model.with_repeats(np.array([(a, b) for a, b, _ in earlier], dtype=np.int64))
+        model = model.with_repeats(np.array(earlier, dtype=np.int64))
+    if older and settings.older_penalty:
+        model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
     err = make_console(sys.stderr)
     with progress_reporter(err, len(keys), quiet=run.as_json) as step:
         pairing = match_with_pins(
@@ -409,7 +427,8 @@ def _match(given: MatchRun) -> None:
         ("Pinned pairs", f"{len(pins)} ({', '.join(run.pin)})" if pins else "(none)"),
         ("History", ", ".join(run.history) or "(none)"),
         ("Settings file", settings.path or "(none)"),
-        ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b, _ in earlier}))),
+        ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b in earlier}))),
+        ("History rounds counted", f"last {history_rounds}" if history_rounds else "all given"),
     ]
     report = build_report(roster, model, pairing, odd=odd, run_info=info, quality=quality)
 

@@ -35,6 +35,9 @@ class Settings:
     avoid: list[str] = field(default_factory=list)
     pin: list[str] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
+    history_rounds: int | None = None
+    older_penalty: float = 0.0
+    """What repeating a pair from before the last `history_rounds` rounds costs (0: free)."""
 
 
 def find_settings(roster_path: str, given: str | None) -> Settings:
@@ -80,7 +83,10 @@ def load_settings(path: Path) -> Settings:
     rules = _table(shown, data, "rules")
     _only(shown, "rules.", rules, {"chain_depth", "avoid", "pin"})
     history = _table(shown, data, "history")
-    _only(shown, "history.", history, {"paths"})
+    _only(shown, "history.", history, {"paths", "rounds", "older_penalty"})
+    older = history.get("older_penalty", 0.0)
+    if isinstance(older, bool) or not isinstance(older, int | float) or not 0 <= older <= 50:
+        raise ConfigError(f"{shown}: history.older_penalty must be a number from 0 to 50")
     return Settings(
         path=shown,
         columns={str(k): str(v) for k, v in columns.items()},
@@ -92,6 +98,8 @@ def load_settings(path: Path) -> Settings:
         avoid=files(rules, "avoid"),
         pin=files(rules, "pin"),
         history=files(history, "paths"),
+        history_rounds=_int(shown, "history.rounds", history.get("rounds"), 0),
+        older_penalty=float(older),
     )
 
 
@@ -180,6 +188,8 @@ TEMPLATE = """\
 
 [history]
 # paths = ["rounds"]     # earlier rounds' sheets (files or folders) not to repeat
+# rounds = 0             # count only the last N rounds as repeats; 0 = all given
+# older_penalty = 0.0    # what repeating an older round's pair costs (0: free; at most 50)
 """
 
 ROSTER_HEADER = (

@@ -155,8 +155,11 @@ class ScoreModel:
     """Pairs a rule forbids (reporting line, avoid list), as sorted keys lo * n + hi. They
     score `BLOCKED_PENALTY` less, so a pairing uses one only when nothing else is possible."""
     repeats: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    """Pairs made in earlier rounds (same key form). They score `REPEAT_PENALTY` less: a
+    """Pairs made in recent rounds (same key form). They score `REPEAT_PENALTY` less: a
     repeat happens only when no other partner is possible, and is then flagged."""
+    faded: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Pairs made in older rounds: they cost only `fade_penalty`, and may be repeated."""
+    fade_penalty: float = 0.0
 
     @property
     def size(self) -> int:
@@ -177,6 +180,8 @@ class ScoreModel:
             wants_rest=self.wants_rest,
             blocked=_keys_in(self.blocked, self.size, order),
             repeats=_keys_in(self.repeats, self.size, order),
+            faded=_keys_in(self.faded, self.size, order),
+            fade_penalty=self.fade_penalty,
         )
 
     def with_blocked(self, pairs: IntArray) -> ScoreModel:
@@ -186,6 +191,10 @@ class ScoreModel:
     def with_repeats(self, pairs: IntArray) -> ScoreModel:
         """The same model with these (m x 2) pairs marked as made in an earlier round."""
         return replace(self, repeats=_merge_keys(self.repeats, pairs, self.size))
+
+    def with_faded(self, pairs: IntArray, penalty: float) -> ScoreModel:
+        """The same model with these (m x 2) older pairs costing `penalty` to repeat."""
+        return replace(self, faded=_merge_keys(self.faded, pairs, self.size), fade_penalty=penalty)
 
     def is_blocked(self, a: IntArray, b: IntArray) -> BoolArray:
         """For each pair: does a rule forbid it?"""
@@ -235,6 +244,8 @@ class ScoreModel:
         total = self._combine(d_ab, d_ba, a, b)
         total[self.is_blocked(a, b)] -= BLOCKED_PENALTY
         total[self.is_repeat(a, b)] -= REPEAT_PENALTY
+        if self.fade_penalty:
+            total[_has_keys(self.faded, a, b, self.size)] -= self.fade_penalty
         total[a == b] = -np.inf
         return total
 
@@ -251,7 +262,12 @@ class ScoreModel:
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
         row_of = np.full(self.size, -1, dtype=np.int64)
         row_of[rows] = np.arange(len(rows))
-        for keys, penalty in ((self.blocked, BLOCKED_PENALTY), (self.repeats, REPEAT_PENALTY)):
+        tiers = (
+            (self.blocked, BLOCKED_PENALTY),
+            (self.repeats, REPEAT_PENALTY),
+            (self.faded, self.fade_penalty),
+        )
+        for keys, penalty in tiers:
             lo, hi = keys // self.size, keys % self.size
             for mine, other in ((lo, hi), (hi, lo)):
                 inside = row_of[mine] >= 0

@@ -36,15 +36,21 @@ def history_files(paths: Sequence[str]) -> list[Path]:
     return files
 
 
-def read_history(paths: Sequence[str], keys: Sequence[str]) -> list[tuple[int, int, str]]:
-    """(index, index, file) for every earlier pair of two people on today's roster."""
+def read_history(
+    paths: Sequence[str], keys: Sequence[str]
+) -> list[tuple[list[tuple[int, int]], str]]:
+    """Each earlier round, oldest first: the pairs (indices into `keys`) of people still on
+    the roster, and the file's name. A folder's files count in name order (dated names sort
+    by date); several --history paths in the order given."""
     index = {k: i for i, k in enumerate(keys)}
-    found: list[tuple[int, int, str]] = []
+    rounds = []
     for path in history_files(paths):
+        pairs = []
         for group in _groups(path):
             members = [index[k] for k in group if k in index]
-            found += [(a, b, path.name) for a, b in combinations(members, 2) if a != b]
-    return found
+            pairs += [(a, b) for a, b in combinations(members, 2) if a != b]
+        rounds.append((pairs, path.name))
+    return rounds
 
 
 def _groups(path: Path) -> list[list[str]]:
