@@ -361,6 +361,7 @@ def _match(given: MatchRun) -> None:
         run.roster,
         sheet=run.sheet,
         mapping=run.mapping,
+        blind=settings.blind,
         stdin=sys.stdin.buffer if run.roster == "-" else None,
     )
     weights = settings.weights

@@ -27,6 +27,8 @@ class Settings:
 
     path: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    blind: list[str] = field(default_factory=list)
+    """Extra columns never to use for pairing (listed as blind in Run info)."""
     weights: Weights = field(default_factory=Weights)
     seed: int | None = None
     odd: str | None = None
@@ -74,7 +76,10 @@ def load_settings(path: Path) -> Settings:
             raise ConfigError(f"{shown}: {key} must be a file name or a list of them")
         return [str(here / v) for v in value]
 
-    columns = _table(shown, data, "columns")
+    columns = dict(_table(shown, data, "columns"))
+    blind = columns.pop("blind", [])
+    if not isinstance(blind, list) or not all(isinstance(b, str) for b in blind):
+        raise ConfigError(f"{shown}: columns.blind must be a list of column names")
     for name, column in columns.items():
         if not isinstance(column, str) or not column.strip():
             raise ConfigError(f"{shown}: columns.{name} must be a column name (text)")
@@ -90,6 +95,7 @@ def load_settings(path: Path) -> Settings:
     return Settings(
         path=shown,
         columns={str(k): str(v) for k, v in columns.items()},
+        blind=list(blind),
         weights=_weights(shown, _table(shown, data, "weights")),
         seed=_int(shown, "match.seed", match.get("seed"), 0),
         odd=_choice(shown, "match.odd", match.get("odd"), _ODD),
@@ -165,6 +171,7 @@ TEMPLATE = """\
 # active, away_until.
 # specialty = "Job Role"
 # skills = "Can teach"
+# blind = ["Tenure band", "Team"]   # never used for pairing, even if the name looks useful
 
 [weights]
 # How a pair is scored (defaults shown). same_specialty must stay above twice the best

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from pairctl.core.model import Roster
 from pairctl.errors import RosterError, UsageError, where
-from pairctl.roster.header import Layout, Missing, find_header, parse_mapping
+from pairctl.roster.header import Layout, Missing, find_header, normalise, parse_mapping
 from pairctl.roster.people import build_people
 from pairctl.roster.sources import (
     Grid,
@@ -33,6 +33,7 @@ def read_roster(
     *,
     sheet: str | None = None,
     mapping: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    blind: Iterable[str] = (),
     stdin: BinaryIO | None = None,
 ) -> Roster:
     """Read and validate the roster at `path` ('-': CSV bytes from `stdin`).
@@ -43,6 +44,8 @@ def read_roster(
     """
     path = os.fspath(path)
     wanted = parse_mapping(mapping)
+    # Columns the settings file declares blind: never matched by alias, listed as blind.
+    hidden = frozenset(normalise(c) for c in blind)
     shown, data = read_source(path, stdin)
     warnings: list[str] = []
 
@@ -52,7 +55,7 @@ def read_roster(
         warnings.append(f"{shown}: this is a workbook, not CSV text; read it as a workbook")
     if workbook:
         book = Workbook(path, data, shown)
-        name, grid, layout = _choose_sheet(book, sheet, wanted, shown)
+        name, grid, layout = _choose_sheet(book, sheet, wanted, shown, hidden)
         place = book.where(name)
     else:
         if sheet is not None:
@@ -62,7 +65,7 @@ def read_roster(
         grid, decode_warnings = csv_grid(data, shown)
         warnings += decode_warnings
         name, place = "", shown
-        found = find_header(grid, wanted, shown)
+        found = find_header(grid, wanted, shown, hidden)
         if isinstance(found, Missing):
             raise RosterError(f"{shown}: {found.detail}")
         layout = found
@@ -90,7 +93,11 @@ def read_roster(
 
 
 def _choose_sheet(
-    book: Workbook, sheet: str | None, wanted: Mapping[str, str], shown: str
+    book: Workbook,
+    sheet: str | None,
+    wanted: Mapping[str, str],
+    shown: str,
+    hidden: frozenset[str],
 ) -> tuple[str, Grid, Layout]:
     """The named sheet, or the first sheet with a usable header row."""
     if sheet is not None:
@@ -102,7 +109,7 @@ def _choose_sheet(
     tried: list[str] = []
     for name in chosen:
         grid = book.grid(name)
-        found = find_header(grid, wanted, book.where(name))
+        found = find_header(grid, wanted, book.where(name), hidden)
         if isinstance(found, Layout):
             return name, grid, found
         if len(chosen) == 1:

@@ -190,6 +190,8 @@ class _Plan:
     duplicates: list[tuple[str, list[int]]] = field(default_factory=list)
     losers: list[tuple[str, int, int]] = field(default_factory=list)
     """(field, winning column, losing column) when two columns look like the same field."""
+    blind: frozenset[str] = frozenset()
+    """Normalised names of columns the settings file declares blind."""
 
     @property
     def key_field(self) -> str | None:
@@ -200,7 +202,9 @@ class _Plan:
         return not self.missing_columns and "specialty" in self.columns and bool(self.key_field)
 
 
-def find_header(grid: Grid, wanted: Mapping[str, str], where: str) -> Layout | Missing:
+def find_header(
+    grid: Grid, wanted: Mapping[str, str], where: str, blind: frozenset[str] = frozenset()
+) -> Layout | Missing:
     """The row among the first non-blank ones that names the most known columns.
 
     It must give a specialty and a person key (or hold every column named by `--map`).
@@ -212,7 +216,7 @@ def find_header(grid: Grid, wanted: Mapping[str, str], where: str) -> Layout | M
         if row_is_blank(row, grid.typed):
             continue
         cells = [(cell_text(c) if grid.typed else c).strip() for c in row]
-        rows.append((index, _plan(cells, wanted)))
+        rows.append((index, _plan(cells, wanted, blind)))
         if len(rows) == SCAN_ROWS:
             break
     if not rows:
@@ -226,8 +230,8 @@ def find_header(grid: Grid, wanted: Mapping[str, str], where: str) -> Layout | M
     return _missing(guess)
 
 
-def _plan(cells: list[str], wanted: Mapping[str, str]) -> _Plan:
-    plan = _Plan(cells)
+def _plan(cells: list[str], wanted: Mapping[str, str], blind: frozenset[str]) -> _Plan:
+    plan = _Plan(cells, blind=blind)
     norms = [normalise(c) for c in cells]
     taken: set[int] = set()
     for name, column in wanted.items():
@@ -243,7 +247,7 @@ def _plan(cells: list[str], wanted: Mapping[str, str]) -> _Plan:
         taken.update(hits)
     offers: dict[str, list[tuple[int, int]]] = {}
     for j, norm in enumerate(norms):
-        hit = _ALIAS_INDEX.get(norm)
+        hit = None if norm in blind else _ALIAS_INDEX.get(norm)
         if hit is None or j in taken or hit[0] in wanted:
             continue
         offers.setdefault(hit[0], []).append((hit[1], j))
@@ -272,7 +276,7 @@ def _layout(index: int, plan: _Plan, where: str) -> Layout:
     unused: list[str] = []
     for j, cell in enumerate(cells):
         if cell and j not in used:
-            (blind if is_blind(cell) else unused).append(cell)
+            (blind if is_blind(cell) or normalise(cell) in plan.blind else unused).append(cell)
     warnings = tuple(
         f"{where}: columns {cells[win]!r} and {cells[lose]!r} both look like {name}; "
         f"using {cells[win]!r} (choose with --map {name}=COLUMN)"
