@@ -453,3 +453,64 @@ def test_bad_participation_cells_name_row_and_column(tmp_path, column, value, ne
     roster = write_csv(tmp_path / "roster.csv", rows, header=[*HEADER, column])
     result = run("match", str(roster))
     assert_clean_failure(result, ExitCode.BAD_ROSTER, "roster.csv", "row 4", repr(column), needle)
+
+
+def test_quiet_prints_nothing_on_success(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster), "--quiet", "-o", str(tmp_path / "p.xlsx"))
+    assert result.exit_code == 0
+    assert result.stdout == "" and result.stderr == ""
+    assert (tmp_path / "p.xlsx").exists()
+
+
+def test_strict_turns_warnings_into_exit_code_6(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    clean = run("match", str(roster), "--strict", "--quiet", "--dry-run")
+    assert clean.exit_code == 0 and clean.stderr == ""
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text + "E009,Ivo,,,Legal,Legal,9,Contracts,Python\r\n", encoding="utf-8")
+    out = tmp_path / "p.xlsx"
+    result = run("match", str(roster), "--strict", "--quiet", "--odd", "leave-out", "-o", str(out))
+    assert result.exit_code == ExitCode.WARNINGS
+    assert "not paired" in result.stderr and "(--strict)" in result.stderr
+    assert out.exists()  # finished: the sheet is written, the exit code says "look at it"
+
+
+def test_a_second_run_on_the_same_folder_fails_cleanly(tmp_path):
+    from pairctl.output.lock import folder_lock
+
+    roster = small_roster(tmp_path / "roster.csv")
+    with folder_lock(tmp_path):  # another run is writing here
+        result = run("match", str(roster), "-o", str(tmp_path / "p.xlsx"))
+    assert_clean_failure(result, ExitCode.CANNOT_WRITE, "another pairctl run")
+    assert not (tmp_path / "p.xlsx").exists()
+    assert run("match", str(roster), "-o", str(tmp_path / "p.xlsx")).exit_code == 0
+
+
+def test_a_run_killed_while_writing_leaves_no_partial_file(tmp_path):
+    import signal
+    import time
+
+    big = tmp_path / "big.csv"
+    lines = ["ID,Specialty,Skills,Wants to learn"]
+    lines += [f"P{i:05d},S{i % 7},s{i % 13};s{i % 5},s{i % 11}" for i in range(20_000)]
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "pairs.xlsx"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pairctl", "match", str(big), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".pairs.xlsx.*.tmp")) and child.poll() is None:
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert not out.exists() or child.returncode == 0  # killed mid-write: no sheet at all
+    if child.returncode != 0:
+        # The next run cleans up what the killed one left and writes a whole sheet.
+        again = run("match", str(big), "-o", str(out), "--quiet")
+        assert again.exit_code == 0
+        assert not list(tmp_path.glob(".pairs.xlsx.*"))
+        assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "Pairs"

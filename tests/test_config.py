@@ -123,8 +123,7 @@ def test_older_rounds_can_carry_a_fading_penalty(tmp_path):
 
 def test_columns_declared_blind_are_never_used(tmp_path):
     roster = small_roster(tmp_path / "roster.csv")
-    (tmp_path / "pairctl.toml").write_text('[columns]\nblind = ["Department"]\n',
-                                            encoding="utf-8")
+    (tmp_path / "pairctl.toml").write_text('[columns]\nblind = ["Department"]\n', encoding="utf-8")
     data = json.loads(run("match", str(roster), "--dry-run", "--json").stdout)
     assert "Department" in data["run_info"]["Blind columns (never scored)"]
     assert "Column for department" not in data["run_info"]

@@ -6,6 +6,7 @@ Heavy imports (numpy, openpyxl, calamine) happen inside the commands so `--help`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import json
@@ -234,6 +235,18 @@ def match(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Do everything but write the sheet.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print nothing on success (warnings still go to stderr)."
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Exit with code 6 when the run finished with warnings (for cron)."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object to stdout instead of the summary.")
     ] = False,
@@ -260,6 +273,8 @@ def match(
                 history_rounds=history_rounds,
                 config=None if config is None else str(config),
                 dry_run=dry_run,
+                quiet=quiet,
+                strict=strict,
                 as_json=as_json,
                 force=force,
             )
@@ -288,6 +303,8 @@ class MatchRun:
     history_rounds: int | None
     config: str | None
     dry_run: bool
+    quiet: bool
+    strict: bool
     as_json: bool
     force: bool
 
@@ -330,8 +347,10 @@ def _match(given: MatchRun) -> None:
     from pairctl.core.scoring import score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
+    from pairctl.output.atomic import remove_stale_temps
     from pairctl.output.destination import check_output, default_output, next_dated_name
     from pairctl.output.json_out import report_to_dict
+    from pairctl.output.lock import folder_lock
     from pairctl.output.terminal import (
         make_console,
         progress_reporter,
@@ -357,97 +376,107 @@ def _match(given: MatchRun) -> None:
             run.output or default_output(run.roster, now.date()), run.roster, force=run.force
         )
 
-    roster = read_roster(
-        run.roster,
-        sheet=run.sheet,
-        mapping=run.mapping,
-        blind=settings.blind,
-        stdin=sys.stdin.buffer if run.roster == "-" else None,
-    )
-    weights = settings.weights
-    model = score_roster(roster, weights)
-    keys = [p.key for p in roster.people]
-    reasons = reporting_line_pairs(roster.people, chain_depth)
-    for path in run.avoid:
-        reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
-    if reasons:
-        model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
-    pins = check_pins(
-        [pair for path in run.pin for pair in read_pair_list(path, keys)], reasons, keys
-    )
-    absent = taking_no_part(roster.people, now.date())
-    for a, b in pins:
-        for person in (a, b):
-            if person in absent:
-                raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
-    rounds = read_history(run.history, keys) if run.history else []
-    # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
-    recent_from = len(rounds) - history_rounds if history_rounds else 0
-    earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]
-    older = [pair for pairs, _ in rounds[:recent_from] for pair in pairs]
-    if earlier:
-        model = model.with_repeats(np.array(earlier, dtype=np.int64))
-    if older and settings.older_penalty:
-        model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
-    err = make_console(sys.stderr)
-    with progress_reporter(err, len(keys), quiet=run.as_json) as step:
-        pairing = match_with_pins(
-            model,
-            keys,
-            pins,
-            absent,
+    with contextlib.ExitStack() as hold:
+        if target is not None:
+            # One run at a time per output folder: a second one fails at once, cleanly.
+            hold.enter_context(folder_lock(target.parent))
+            remove_stale_temps(target)
+        roster = read_roster(
+            run.roster,
+            sheet=run.sheet,
+            mapping=run.mapping,
+            blind=settings.blind,
+            stdin=sys.stdin.buffer if run.roster == "-" else None,
+        )
+        weights = settings.weights
+        model = score_roster(roster, weights)
+        keys = [p.key for p in roster.people]
+        reasons = reporting_line_pairs(roster.people, chain_depth)
+        for path in run.avoid:
+            reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
+        if reasons:
+            model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
+        pins = check_pins(
+            [pair for path in run.pin for pair in read_pair_list(path, keys)], reasons, keys
+        )
+        absent = taking_no_part(roster.people, now.date())
+        for a, b in pins:
+            for person in (a, b):
+                if person in absent:
+                    raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
+        rounds = read_history(run.history, keys) if run.history else []
+        # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
+        recent_from = len(rounds) - history_rounds if history_rounds else 0
+        earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]
+        older = [pair for pairs, _ in rounds[:recent_from] for pair in pairs]
+        if earlier:
+            model = model.with_repeats(np.array(earlier, dtype=np.int64))
+        if older and settings.older_penalty:
+            model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
+        err = make_console(sys.stderr)
+        with progress_reporter(err, len(keys), quiet=run.as_json) as step:
+            pairing = match_with_pins(
+                model,
+                keys,
+                pins,
+                absent,
+                seed=seed,
+                odd=odd,
+                solver=solver,
+                progress=step,
+                rule_reasons=reasons,
+            )
+            step("measuring quality")
+            # Judged on the people the matcher was free to pair (pinned pairs were given).
+            pinned = {p for pair in pins for p in pair}
+            free = np.array(
+                [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
+            )
+            quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
+        info = run_info_rows(
+            roster,
+            weights_text=weights.as_text(),
             seed=seed,
+            solver=pairing.solver,
             odd=odd,
-            solver=solver,
-            progress=step,
-            rule_reasons=reasons,
+            version=__version__,
+            run_at=now.isoformat(timespec="seconds"),
         )
-        step("measuring quality")
-        # Judged on the people the matcher was free to pair (pinned pairs were given).
-        pinned = {p for pair in pins for p in pair}
-        free = np.array(
-            [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
-        )
-        quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
-    info = run_info_rows(
-        roster,
-        weights_text=weights.as_text(),
-        seed=seed,
-        solver=pairing.solver,
-        odd=odd,
-        version=__version__,
-        run_at=now.isoformat(timespec="seconds"),
-    )
-    info += [
-        (
-            "Reporting-line rule",
-            f"no pairs within {chain_depth} level(s) of one chain" if chain_depth else "off",
-        ),
-        ("Avoid lists", ", ".join(run.avoid) or "(none)"),
-        ("Pairs forbidden by rules", str(len(reasons))),
-        ("Pinned pairs", f"{len(pins)} ({', '.join(run.pin)})" if pins else "(none)"),
-        ("History", ", ".join(run.history) or "(none)"),
-        ("Settings file", settings.path or "(none)"),
-        ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b in earlier}))),
-        ("History rounds counted", f"last {history_rounds}" if history_rounds else "all given"),
-    ]
-    report = build_report(roster, model, pairing, odd=odd, run_info=info, quality=quality)
+        info += [
+            (
+                "Reporting-line rule",
+                f"no pairs within {chain_depth} level(s) of one chain" if chain_depth else "off",
+            ),
+            ("Avoid lists", ", ".join(run.avoid) or "(none)"),
+            ("Pairs forbidden by rules", str(len(reasons))),
+            ("Pinned pairs", f"{len(pins)} ({', '.join(run.pin)})" if pins else "(none)"),
+            ("History", ", ".join(run.history) or "(none)"),
+            ("Settings file", settings.path or "(none)"),
+            ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b in earlier}))),
+            ("History rounds counted", f"last {history_rounds}" if history_rounds else "all given"),
+        ]
+        report = build_report(roster, model, pairing, odd=odd, run_info=info, quality=quality)
 
-    written = None
-    if target is not None:
-        # A dated default name moves on to -2, -3 if another run takes it meanwhile; a name
-        # given with -o is replaced only with --force.
-        written = write_report(
-            report, target, replace=run.force, next_name=None if run.output else next_dated_name
-        )
-    outcome = f"Wrote {written}" if written else "Dry run: nothing written."
+        written = None
+        if target is not None:
+            # A dated default name moves on to -2, -3 if another run takes it meanwhile; a name
+            # given with -o is replaced only with --force.
+            written = write_report(
+                report, target, replace=run.force, next_name=None if run.output else next_dated_name
+            )
+        outcome = f"Wrote {written}" if written else "Dry run: nothing written."
 
-    render_warnings(err, report.warnings)
-    if run.as_json:
-        data = {**report_to_dict(report), "output": str(written) if written else None}
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    else:
-        render_summary(make_console(sys.stdout), report, source=run.roster, outcome=outcome)
+        render_warnings(err, report.warnings)
+        if run.as_json:
+            data = {**report_to_dict(report), "output": str(written) if written else None}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        elif not run.quiet:
+            render_summary(make_console(sys.stdout), report, source=run.roster, outcome=outcome)
+        if run.strict and report.warnings:
+            typer.echo(
+                f"pairctl: finished with {len(report.warnings)} warning(s) (--strict)", err=True
+            )
+            raise typer.Exit(int(ExitCode.WARNINGS))
 
 
 @app.command()

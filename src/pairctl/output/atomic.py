@@ -71,6 +71,20 @@ def atomic_write(
     return path
 
 
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete temporary files a killed earlier run left beside `path`; return them.
+
+    Call only while holding the folder lock (`output.lock.folder_lock`): then no other run
+    can be writing one of them.
+    """
+    removed = []
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed.append(stale)
+    return removed
+
+
 def _link_new(tmp: Path, path: Path, next_name: Callable[[Path], Path] | None) -> Path:
     """Give the finished temporary file the name `path` (or the next free one) without ever
     replacing a file; return the name it got."""
