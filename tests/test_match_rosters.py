@@ -167,6 +167,8 @@ def test_workbooks_written_by_real_spreadsheet_programs(real_data, name, args):
     assert data["people"] == expected
     placed = [k for p in data["pairs"] for k in p["members"]]
     assert len(placed) == len(set(placed)) == expected
+    # No specialty holds half of these rosters, so no pair needs to share one.
+    assert data["metrics"]["cross_specialty_pct"] == 100.0
 
 
 def test_stack_overflow_extract_pairs_on_real_have_and_want_lists(real_data):

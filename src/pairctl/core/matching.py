@@ -53,6 +53,8 @@ ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 _EPS = 1e-9
 _MAX_ROUNDS = 200
 _COST_SCALE = 10_000.0
+# Random partners added to every candidate list (see _with_random_candidates).
+_RANDOM_CANDIDATES = 6
 # Candidate slots given to same-specialty partners when one specialty is a majority.
 _SAME_SPECIALTY_SLOTS = 8
 
@@ -263,6 +265,27 @@ def _mates_from_pairs(pairs: list[tuple[int, int]], size: int) -> IntArray:
     return mate
 
 
+def _with_random_candidates(
+    model: ScoreModel, cand: IntArray, cand_scores: FloatArray, seed: int
+) -> tuple[IntArray, FloatArray]:
+    """The candidate lists plus a few seeded random partners each.
+
+    When many scores tie (a roster without skills columns scores every cross-specialty
+    pair almost alike), everyone's top list can name the same few people; the swaps can
+    then only exchange within that crowd. Random partners keep every part of the roster
+    within reach of a swap.
+    """
+    n = model.size
+    extra = min(_RANDOM_CANDIDATES, n - 1)
+    if extra <= 0:
+        return cand, cand_scores
+    rng = np.random.default_rng(seed + 1)
+    a = np.repeat(np.arange(n, dtype=np.int64), extra)
+    b = (a + 1 + rng.integers(0, n - 1, len(a))) % n  # anyone but oneself
+    scores = model.pair_scores(a, b).reshape(n, extra)
+    return (np.hstack([cand, b.reshape(n, extra)]), np.hstack([cand_scores, scores]))
+
+
 def _add_same_specialty_candidates(
     model: ScoreModel, cand: IntArray, cand_scores: FloatArray, seed: int
 ) -> None:
@@ -307,6 +330,7 @@ def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = No
         cand, cand_scores = model.best_candidates(CANDIDATES)
     else:
         cand, cand_scores = model.sampled_candidates(CANDIDATES, seed)
+    cand, cand_scores = _with_random_candidates(model, cand, cand_scores, seed)
     _add_same_specialty_candidates(model, cand, cand_scores, seed)
     if n <= RELAXATION_LIMIT:
         if progress is not None:

@@ -125,11 +125,36 @@ def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            # Excel's plain "CSV" on Windows is written in the ANSI code page.
-            text = data.decode("cp1252", errors="pairctl-cp1252-gaps")
+            text, mixed = _utf8_or_cp1252_by_line(data)
+            if mixed:
+                warnings.append(
+                    f"{where}: mixed text encodings; lines {mixed} were read as Windows-1252 "
+                    "(Excel's ANSI CSV) and the rest as UTF-8"
+                )
     if "\x00" in text:
         raise RosterError(f"{where}: cannot read as CSV text (it holds NUL bytes: a binary file?)")
     return text, warnings
+
+
+def _utf8_or_cp1252_by_line(data: bytes) -> tuple[str, str]:
+    """Decode line by line: UTF-8 where a line is valid UTF-8, else Windows-1252 (Excel's
+    plain "CSV" on Windows). A file pasted together from two sources keeps every name right.
+    Returns the text and, when both encodings occur, the Windows-1252 line numbers."""
+    lines = data.split(b"\n")
+    out: list[str] = []
+    ansi: list[int] = []
+    utf8 = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 += any(b > 0x7F for b in line)
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="pairctl-cp1252-gaps"))
+            ansi.append(number)
+    mixed = ""
+    if utf8 and ansi:
+        mixed = ", ".join(map(str, ansi[:5])) + (", ..." if len(ansi) > 5 else "")
+    return "\n".join(out), mixed
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -170,6 +195,10 @@ def sniff_delimiter(text: str) -> str:
     return choice
 
 
+# The csv module refuses cells over 128 KiB; a pasted CV in a skills cell is legitimate.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 def csv_grid(data: bytes, where: str) -> tuple[Grid, list[str]]:
     """Parse CSV bytes into rows of text. Blank lines stay as empty rows so numbering holds."""
     text, warnings = decode_text(data, where)
@@ -196,6 +225,8 @@ class Workbook:
 
         self._where = where
         self._error_type = python_calamine.CalamineError
+        if data.startswith(_OLE_MAGIC):
+            _probe_in_child(data, where)
         try:
             self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except BaseException as error:
@@ -229,6 +260,45 @@ class Workbook:
                 f"{self._where}: cannot read workbook (sheet {name!r}: {reason})"
             ) from None
         return Grid(rows, typed=True)
+
+
+_PROBE = """
+import io, sys
+import python_calamine
+book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
+for name in book.sheet_names:
+    try:
+        book.get_sheet_by_name(name).to_python()
+    except Exception:
+        pass
+"""
+
+
+def _probe_in_child(data: bytes, where: str) -> None:
+    """Open an old binary workbook in a child process first.
+
+    calamine can abort the whole process on some damaged .xls files (it tries to allocate
+    tens of GB, or panics where Python cannot catch it: calamine issues 550, 714). A child
+    that dies tells us the file is damaged, and this process lives to say so in one line.
+    Errors calamine reports normally are left to the real read, which words them better.
+    """
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE],
+            input=data,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RosterError(f"{where}: cannot read workbook (reading it did not finish)") from None
+    if done.returncode < 0 or done.returncode > 1:
+        raise RosterError(
+            f"{where}: cannot read workbook (the file is damaged: the reader crashed on it)"
+        )
 
 
 def _reraise_interrupts(error: BaseException) -> None:
