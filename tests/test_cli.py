@@ -514,3 +514,33 @@ def test_a_run_killed_while_writing_leaves_no_partial_file(tmp_path):
         assert again.exit_code == 0
         assert not list(tmp_path.glob(".pairs.xlsx.*"))
         assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "Pairs"
+
+
+def test_an_unexpected_failure_is_exit_1_in_one_line(tmp_path, monkeypatch):
+    import pairctl.core.summary as summary
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something\nunexpected")
+
+    monkeypatch.setattr(summary, "build_report", broken)
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster))
+    assert_clean_failure(result, ExitCode.INTERNAL, "internal error", "--debug")
+    assert not list(tmp_path.glob("pairs-*"))
+
+
+def test_two_runs_started_at_once_on_one_output(tmp_path):
+    big = tmp_path / "big.csv"
+    lines = ["ID,Specialty,Skills,Wants to learn"]
+    lines += [f"P{i:05d},S{i % 7},s{i % 13};s{i % 5},s{i % 11}" for i in range(6_000)]
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "pairs.xlsx"
+    command = [sys.executable, "-m", "pairctl", "match", str(big), "-o", str(out), "--quiet"]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(r.wait(timeout=300), r.stderr.read()) for r in runs]  # type: ignore[union-attr]
+    codes = sorted(code for code, _ in results)
+    assert codes == [ExitCode.OK, ExitCode.CANNOT_WRITE]
+    failed = next(err for code, err in results if code)
+    assert len(failed.strip().splitlines()) == 1 and "Traceback" not in failed
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "Pairs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv", "pairs.xlsx"]

@@ -287,3 +287,27 @@ def test_a_repeat_is_made_only_when_unavoidable_and_then_flagged(tmp_path):
     assert [p["members"] for p in data["pairs"]] == [["A", "B"]]
     assert any("repeat from history" in n for n in data["pairs"][0]["notes"])
     assert "repeat an earlier round" in result.stderr
+
+
+@needs_libreoffice
+def test_libreoffice_opens_the_csv_and_evaluates_no_roster_cell(tmp_path):
+    rows = [
+        ["E1", "=1+1", "", "", "Eng", "", "", "=SUM(1;2)", "@cmd"],
+        ["E2", "+Bo", "", "", "Sales", "", "", "@cmd", "=SUM(1;2)"],
+        ["E3", "-Cy", "", "", "Law", "", "", "x", "y"],
+        ["E4", "Di", "", "", "Ops", "", "", "y", "x"],
+    ]
+    roster = write_csv(tmp_path / "r.csv", rows, header=HEADER)
+    out = tmp_path / "pairs.csv"
+    assert run("match", str(roster), "-o", str(out), "--quiet").exit_code == 0
+    ours = read_csv_rows(out)
+    seen = sheets_as_seen_by_libreoffice(out, tmp_path)
+    header, *lo_rows = next(iter(seen.values()))
+    assert len(lo_rows) == len(ours) == 2
+    names = set()
+    for lo_row in lo_rows:
+        lo = dict(zip(header, lo_row, strict=False))
+        names |= {lo["A name"], lo["B name"]}
+        assert "3" not in (lo["A teaches B"], lo["B teaches A"])  # =SUM(1;2) never ran
+    # Each roster cell shows as text (prefixed with ' as OWASP recommends), not a result.
+    assert names == {"'=1+1", "'+Bo", "'-Cy", "Di"}
