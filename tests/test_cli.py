@@ -49,7 +49,7 @@ def test_match_writes_a_dated_sheet_beside_the_roster(tmp_path):
     assert re.fullmatch(r"pairs-\d{4}-\d{2}-\d{2}\.xlsx", written[0].name)
     assert f"Wrote {written[0]}" in result.stdout
     wb = openpyxl.load_workbook(written[0])
-    assert wb.sheetnames[:4] == ["Pairs", "Unmatched", "Summary", "Run info"]
+    assert wb.sheetnames == ["Pairs", "By person", "Unmatched", "Summary", "Run info"]
     # A rerun the same day keeps the first sheet and writes a fresh name.
     again = run("match", str(roster))
     assert again.exit_code == 0, again.stderr

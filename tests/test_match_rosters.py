@@ -311,3 +311,36 @@ def test_libreoffice_opens_the_csv_and_evaluates_no_roster_cell(tmp_path):
         assert "3" not in (lo["A teaches B"], lo["B teaches A"])  # =SUM(1;2) never ran
     # Each roster cell shows as text (prefixed with ' as OWASP recommends), not a result.
     assert names == {"'=1+1", "'+Bo", "'-Cy", "Di"}
+
+
+def test_by_person_sheet_is_ready_for_mail_merge(sample_run):
+    out, _ = sample_run
+    roster = {r["Employee ID"]: r for r in read_csv_rows(SAMPLE / "roster.csv")}
+    pairs = {row["Pair"]: members(row) for row in sheet_rows(out, "Pairs")}
+    people = sheet_rows(out, "By person")
+    assert sorted(str(p["Key"]) for p in people) == sorted(roster)
+    for row in people:
+        key = str(row["Key"])
+        partner = next(k for k in pairs[row["Pair"]] if k != key)
+        assert row["Partner"] == roster[partner]["Full name"]
+        assert row["Partner email"] == roster[partner]["Email"]
+        teach = {s.strip().casefold() for s in str(row["Will teach"] or "").split(";") if s.strip()}
+        mine = {s.strip().casefold() for s in roster[key]["Skills"].replace(",", ";").split(";")}
+        theirs = {
+            s.strip().casefold()
+            for s in roster[partner]["Wants to learn"].replace(",", ";").split(";")
+        }
+        assert teach == (mine & theirs) - {""}
+
+
+def test_every_pair_row_says_why_in_flags(sample_run):
+    out, _ = sample_run
+    roster = {r["Employee ID"]: r for r in read_csv_rows(SAMPLE / "roster.csv")}
+    for row in sheet_rows(out, "Pairs"):
+        notes = str(row["Notes"] or "")
+        a, b = (roster[k] for k in members(row))
+        assert "crosses specialty" in notes
+        assert ("crosses department" in notes) == (a["Department"] != b["Department"])
+        gap = abs(int(a["Years of experience"]) - int(b["Years of experience"]))
+        assert (f"experience gap {gap} years" in notes) == (gap >= 5)
+        assert ("one-way" in notes) == (bool(row["A teaches B"]) != bool(row["B teaches A"]))

@@ -30,7 +30,7 @@ def _row(sheet, number: int) -> dict[str, object]:
 
 
 def test_sheets_in_order(book: openpyxl.Workbook) -> None:
-    assert book.sheetnames == ["Pairs", "Unmatched", "Summary", "Run info"]
+    assert book.sheetnames == ["Pairs", "By person", "Unmatched", "Summary", "Run info"]
 
 
 def test_pairs_header_has_c_columns_when_there_is_a_trio(book: openpyxl.Workbook) -> None:
@@ -109,7 +109,7 @@ def test_no_formula_element_in_the_file(report: RunReport, tmp_path: Path) -> No
     write_xlsx(report, path)
     with zipfile.ZipFile(path) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
-        assert len(sheets) == 4
+        assert len(sheets) == 5
         for name in sheets:
             assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
 
@@ -210,7 +210,7 @@ def test_empty_pairing_still_writes_every_sheet(tmp_path: Path) -> None:
     path = tmp_path / "pairs.xlsx"
     write_xlsx(make_report(groups=()), path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Pairs", "Unmatched", "Summary", "Run info"]
+    assert book.sheetnames == ["Pairs", "By person", "Unmatched", "Summary", "Run info"]
     assert book["Pairs"].max_row == 1
     assert book["Pairs"]["C1"].value == "A key"
 

@@ -11,13 +11,16 @@ import numpy as np
 import numpy.typing as npt
 
 from pairctl.core.matching import OddRule, random_pairing
-from pairctl.core.model import Pairing, Roster, fold
+from pairctl.core.model import Pairing, Person, Roster, fold
 from pairctl.core.quality import NOT_MEASURED, Quality
 from pairctl.core.report import GroupView, Lesson, Metrics, RunReport
 from pairctl.core.scoring import ScoreModel, lesson
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+EXPERIENCE_GAP_NOTE = 5.0
+"""Years apart from which a group is flagged "experience gap" (reverse mentoring at work)."""
 
 
 @dataclass(frozen=True)
@@ -122,12 +125,23 @@ def fewest_same_specialty_links(roster: Roster, odd: OddRule = "trio") -> int:
     return surplus // 2
 
 
-def _notes(size: int, facts: GroupFacts, g: int, pinned: bool) -> tuple[str, ...]:
+def _notes(
+    members: Sequence[Person], facts: GroupFacts, g: int, pinned: bool, unavoidable: bool
+) -> tuple[str, ...]:
+    """Why this group, in flags a coordinator can repeat to the people in it."""
     notes = ["pinned by the coordinator"] if pinned else []
-    if size == 3:
+    if len(members) == 3:
         notes.append("trio")
     if facts.shares_specialty[g]:
-        notes.append("same specialty")
+        notes.append("same specialty (unavoidable)" if unavoidable else "same specialty")
+    else:
+        notes.append("crosses specialty")
+    departments = {fold(p.department) for p in members if p.department.strip()}
+    if len(departments) == len(members):
+        notes.append("crosses department")
+    years = [p.experience for p in members if p.experience is not None]
+    if len(years) == len(members) and max(years) - min(years) >= EXPERIENCE_GAP_NOTE:
+        notes.append(f"experience gap {max(years) - min(years):g} years")
     if facts.repeats[g]:
         notes.append("repeat from history (no other partner was possible)")
     if not facts.anyone_teaches[g]:
@@ -150,6 +164,8 @@ def build_report(
     people = roster.people
     groups = [g.members for g in pairing.groups]
     facts = group_facts(model, groups)
+    # The matcher makes same-specialty groups only when the roster forces them (docs).
+    forced_same = fewest_same_specialty_links(roster, odd) > 0
     views = []
     for number, g in enumerate(pairing.groups, start=1):
         members = tuple(people[i] for i in g.members)
@@ -167,7 +183,7 @@ def build_report(
                 members=members,
                 lessons=lessons,
                 score=g.score,
-                notes=_notes(len(g.members), facts, number - 1, g.pinned),
+                notes=_notes(members, facts, number - 1, g.pinned, forced_same),
             )
         )
 

@@ -80,6 +80,43 @@ def _teach_cell(group: GroupView, i: int, j: int) -> Value:
     return SKILL_SEP.join(group.teaches(group.members[i].key, group.members[j].key))
 
 
+def by_person_table(report: RunReport) -> Table:
+    """The By person sheet, for mail merge: one row per person with their partner(s), what
+    they will teach and what they will learn; the unmatched too, with the reason."""
+    header = (
+        "Key", "Name", "Email", "Specialty", "Department", "Pair", "Partner", "Partner email",
+        "Will teach", "Will learn", "Note",
+    )  # fmt: skip
+    rows: list[tuple[Value, ...]] = []
+    for group in report.groups:
+        for person in group.members:
+            others = [p for p in group.members if p.key != person.key]
+            gives = [_lesson_text(group, person, o, o, len(others)) for o in others]
+            gets = [_lesson_text(group, o, person, o, len(others)) for o in others]
+            rows.append(
+                (
+                    *_person_cells(person),
+                    group.number,
+                    " & ".join(p.name for p in others),
+                    "; ".join(p.email for p in others if p.email) or None,
+                    " | ".join(filter(None, gives)) or None,
+                    " | ".join(filter(None, gets)) or None,
+                    SKILL_SEP.join(group.notes) or None,
+                )
+            )
+    for person, reason in report.unmatched:
+        rows.append((*_person_cells(person), "unmatched", None, None, None, None, reason))
+    return Table("By person", header, rows)
+
+
+def _lesson_text(
+    group: GroupView, teacher: Person, learner: Person, other: Person, partners: int
+) -> str:
+    """What `teacher` teaches `learner`; in a trio, prefixed with the other person's name."""
+    skills = SKILL_SEP.join(group.teaches(teacher.key, learner.key))
+    return f"{other.name}: {skills}" if partners > 1 and skills else skills
+
+
 def unmatched_table(report: RunReport) -> Table:
     """The Unmatched sheet: everyone not in a group, and why."""
     header = ("Key", "Name", "Email", "Specialty", "Department", "Reason")
@@ -146,6 +183,7 @@ def workbook_tables(report: RunReport) -> list[Table]:
     """Every sheet of the workbook, in order."""
     return [
         pairs_table(report),
+        by_person_table(report),
         unmatched_table(report),
         summary_table(report),
         run_info_table(report),
