@@ -480,6 +480,56 @@ def _match(given: MatchRun) -> None:
 
 
 @app.command()
+def validate(
+    roster: Annotated[
+        str, typer.Argument(metavar="ROSTER", help="Roster file, or - for CSV on stdin.")
+    ],
+    sheet: Annotated[str | None, typer.Option(help="Workbook sheet to read.")] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="FIELD=COLUMN", help="Say which column holds a field."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+) -> None:
+    """Read and check a roster without pairing: columns, blind fields, gaps, problems.
+
+    Exit 0 when it can be paired; a roster that cannot be read exits 3 with the reason.
+    """
+    try:
+        from pairctl.config import find_settings
+        from pairctl.core.validation import can_pair, check_roster
+        from pairctl.output.terminal import make_console, render_findings
+        from pairctl.roster import read_roster
+
+        settings = find_settings(roster, None)
+        mapping = [(f, c) for f, c in settings.columns.items()] + parse_mapping(map_ or [])
+        read = read_roster(
+            roster,
+            sheet=sheet,
+            mapping=mapping,
+            blind=settings.blind,
+            stdin=sys.stdin.buffer if roster == "-" else None,
+        )
+        findings = check_roster(read)
+        if as_json:
+            data = {
+                "roster": roster,
+                "can_pair": can_pair(findings),
+                "findings": [f.__dict__ for f in findings],
+            }
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            render_findings(make_console(sys.stdout), roster, findings)
+        if not can_pair(findings):
+            raise typer.Exit(int(ExitCode.BAD_ROSTER))
+    except typer.Exit:
+        raise
+    except Exception as err:
+        _fail(err, debug)
+
+
+@app.command()
 def init(
     folder: Annotated[
         Path, typer.Argument(metavar="FOLDER", help="Where to write (default: here).")

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from pairctl.core.matching import Progress
 from pairctl.core.report import GroupView, Metrics, RunReport
+from pairctl.core.validation import Finding
 
 FIRST_PAIRS = 10
 # Without a terminal rich would assume 80 columns and cut tables; log files and cron mails
@@ -150,3 +151,24 @@ def render_summary(console: Console, report: RunReport, *, source: str, outcome:
     console.print(Text(f"Quality: {report.quality.describe()}"))
     console.print(_pairs_table(report, plain))
     console.print(Text(printable(outcome)))
+
+
+def render_findings(console: Console, source: str, findings: list[Finding]) -> None:
+    """`pairctl validate`'s report: one row per finding, problems first."""
+    plain = console.color_system is None
+    table = Table(
+        title=Text(printable(source)),
+        box=box.ASCII if plain else box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    table.add_column("")
+    table.add_column("About")
+    table.add_column("Finding")
+    style = {"problem": "bold red", "warning": "yellow", "info": ""}
+    for finding in sorted(findings, key=lambda f: ("problem", "warning", "info").index(f.level)):
+        table.add_row(
+            Text(finding.level, style=style[finding.level]),
+            Text(finding.topic),
+            Text(printable(finding.message)),
+        )
+    console.print(table)

@@ -1,0 +1,81 @@
+"""What `pairctl validate` reports about a roster, without pairing anyone. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from pairctl.core.model import Roster, fold
+
+Level = Literal["problem", "warning", "info"]
+_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the report: a problem stops pairing, a warning may weaken it."""
+
+    level: Level
+    topic: str
+    message: str
+
+
+def _some(keys: list[str]) -> str:
+    shown = ", ".join(keys[:_SHOWN])
+    return shown + (f", ... ({len(keys)} in all)" if len(keys) > _SHOWN else "")
+
+
+def check_roster(roster: Roster) -> list[Finding]:
+    """Everything a coordinator should know before pairing this roster."""
+    people = roster.people
+    m = roster.mapping
+    found = [
+        Finding("info", "people", f"{len(people)} people read"),
+        Finding("info", "columns", ", ".join(f"{f} <- {c!r}" for f, c in m.fields.items())),
+        Finding("info", "blind", ", ".join(m.blind) or "(none)"),
+    ]
+    if m.unused:
+        found.append(Finding("info", "unused", ", ".join(m.unused)))
+    found += [Finding("warning", "reading", w) for w in roster.warnings]
+    if len(people) < 2:
+        found.append(Finding("problem", "people", "pairing needs at least 2 people"))
+    if roster.has_skills:
+        none = [p.key for p in people if not p.skills]
+        if none:
+            found.append(Finding("warning", "no skills", f"{len(none)}: {_some(none)}"))
+    if roster.has_wants:
+        none = [p.key for p in people if not p.wants]
+        if none:
+            found.append(Finding("warning", "no wants", f"{len(none)}: {_some(none)}"))
+    if "manager" in m.fields:
+        keys = {p.key for p in people}
+        unknown = sorted({p.manager for p in people if p.manager and p.manager not in keys})
+        if unknown:
+            found.append(
+                Finding(
+                    "warning",
+                    "unknown managers",
+                    f"{len(unknown)} manager keys are not on the roster (their chains end "
+                    f"there): {_some(unknown)}",
+                )
+            )
+    specialties = Counter(fold(p.specialty) for p in people if fold(p.specialty))
+    if specialties:
+        name, count = specialties.most_common(1)[0]
+        if 2 * count > len(people):
+            shown = next(p.specialty for p in people if fold(p.specialty) == name)
+            found.append(
+                Finding(
+                    "warning",
+                    "majority specialty",
+                    f"{shown!r} holds {count} of {len(people)} people: "
+                    f"{count - (len(people) - count)} of them must pair within it",
+                )
+            )
+    return found
+
+
+def can_pair(findings: list[Finding]) -> bool:
+    """No finding stops pairing."""
+    return not any(f.level == "problem" for f in findings)
