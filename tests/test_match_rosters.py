@@ -344,3 +344,16 @@ def test_every_pair_row_says_why_in_flags(sample_run):
         gap = abs(int(a["Years of experience"]) - int(b["Years of experience"]))
         assert (f"experience gap {gap} years" in notes) == (gap >= 5)
         assert ("one-way" in notes) == (bool(row["A teaches B"]) != bool(row["B teaches A"]))
+
+
+def test_summary_sheet_has_the_specialty_mix_and_two_charts(sample_run):
+    out, _ = sample_run
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    assert len(sheet._charts) == 2
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+    start = rows.index(("Specialty", "Across specialties", "Within specialty"))
+    mix = rows[start + 1 : start + 10]
+    # 20 pairs, all across specialties: each link counts once for each of its two ends.
+    assert sum(r[1] for r in mix) == 40 and sum(r[2] for r in mix) == 0
+    bands = rows[rows.index(("Score band", "Groups", None)) + 1 :]
+    assert sum(r[1] for r in bands) == 20

@@ -77,3 +77,6 @@ class RunReport:
     seed: int
     quality: Quality = NOT_MEASURED
     """How close the pairing is to the best possible, and against what."""
+    mix: tuple[tuple[str, str, int], ...] = ()
+    """(specialty, specialty, links between them) for every combination that occurs, the two
+    names in sorted order: how the groups mix specialties."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, permutations
 
 import numpy as np
@@ -189,8 +189,12 @@ def build_report(
 
     result = metrics(roster, model, groups, len(pairing.unmatched))
     baseline_groups = random_pairing(len(people), seed=pairing.seed, odd=odd)
+    # Chance pays no heed to rules or history: judge it on the plain score, or one broken
+    # rule (-1,000) would swamp the comparison.
+    empty = np.zeros(0, dtype=np.int64)
+    plain = replace(model, blocked=empty, repeats=empty, faded=empty)
     baseline = metrics(
-        roster, model, baseline_groups, len(people) - sum(len(g) for g in baseline_groups)
+        roster, plain, baseline_groups, len(people) - sum(len(g) for g in baseline_groups)
     )
 
     warnings = list(roster.warnings)
@@ -220,7 +224,25 @@ def build_report(
         solver=pairing.solver,
         seed=pairing.seed,
         quality=quality or NOT_MEASURED,
+        mix=specialty_mix(roster, groups),
     )
+
+
+def specialty_mix(
+    roster: Roster, groups: Sequence[Sequence[int]]
+) -> tuple[tuple[str, str, int], ...]:
+    """How many links inside the groups join each two specialties (as the roster spells them;
+    a blank specialty shows as '(none)')."""
+    shown: dict[str, str] = {}
+    for p in roster.people:
+        shown.setdefault(fold(p.specialty), p.specialty.strip() or "(none)")
+    counts: Counter[tuple[str, str]] = Counter()
+    for group in groups:
+        for x, y in combinations(group, 2):
+            a = shown[fold(roster.people[x].specialty)]
+            b = shown[fold(roster.people[y].specialty)]
+            counts[(min(a, b), max(a, b))] += 1
+    return tuple((a, b, n) for (a, b), n in sorted(counts.items()))
 
 
 def scoring_basis(roster: Roster) -> str:
@@ -267,3 +289,17 @@ def run_info_rows(
         ("Run at", run_at),
     ]
     return rows
+
+
+def mix_by_specialty(mix: Sequence[tuple[str, str, int]]) -> list[tuple[str, int, int]]:
+    """(specialty, links to other specialties, links within it), by name: the compact view
+    of `specialty_mix` that the Summary sheet charts and the terminal shows."""
+    across: Counter[str] = Counter()
+    within: Counter[str] = Counter()
+    for a, b, n in mix:
+        if a == b:
+            within[a] += n
+        else:
+            across[a] += n
+            across[b] += n
+    return [(name, across[name], within[name]) for name in sorted(set(across) | set(within))]

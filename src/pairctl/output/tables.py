@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pairctl.core.model import Person
 from pairctl.core.report import GroupView, Metrics, RunReport
+from pairctl.core.summary import mix_by_specialty
 
 Value = str | int | float | None
 
@@ -30,6 +31,19 @@ class Table:
     rows: list[tuple[Value, ...]]
     footer: list[tuple[Value, ...]] = field(default_factory=list)
     """Rows shown after a blank line below the data, outside the filter (e.g. warnings)."""
+    blocks: list[Block] = field(default_factory=list)
+    """Further small tables below the footer, each with a chart (Summary sheet)."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A titled table drawn as a native chart beside it."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: list[tuple[Value, ...]]
+    chart: str
+    """'bar' (one bar per row, one series per value column) or 'column'."""
 
 
 def letters(report: RunReport) -> str:
@@ -147,8 +161,42 @@ def summary_table(report: RunReport) -> Table:
             )
         )
     footer: list[tuple[Value, ...]] = [("Warnings",)]
+    blocks = [_mix_block(report), _score_block(report)]
     footer += [(warning,) for warning in report.warnings] or [("none",)]
-    return Table("Summary", ("Metric", "This pairing", "Random baseline"), list(rows), footer)
+    return Table(
+        "Summary", ("Metric", "This pairing", "Random baseline"), list(rows), footer, blocks
+    )
+
+
+def _mix_block(report: RunReport) -> Block:
+    """Per specialty: links to other specialties and links within it."""
+    rows: list[tuple[Value, ...]] = list(mix_by_specialty(report.mix))
+    return Block(
+        "How groups cross specialties (links per specialty)",
+        ("Specialty", "Across specialties", "Within specialty"),
+        rows,
+        "bar",
+    )
+
+
+def _score_block(report: RunReport) -> Block:
+    """How many groups fall in each score band of width 0.5."""
+    bands: dict[float, int] = {}
+    for group in report.groups:
+        score = group.score / max(1, len(group.members) * (len(group.members) - 1) // 2)
+        if not math.isfinite(score):
+            continue  # nothing to plot for a group without a score
+        low = math.floor(score * 2) / 2
+        bands[low] = bands.get(low, 0) + 1
+    rows: list[tuple[Value, ...]] = [
+        (f"{low:g} to {low + 0.5:g}", bands[low]) for low in sorted(bands)
+    ]
+    return Block(
+        "Score distribution (mean score per link in each group)",
+        ("Score band", "Groups"),
+        rows,
+        "column",
+    )
 
 
 _METRIC_ROWS = (

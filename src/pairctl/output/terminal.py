@@ -15,6 +15,7 @@ from rich.text import Text
 
 from pairctl.core.matching import Progress
 from pairctl.core.report import GroupView, Metrics, RunReport
+from pairctl.core.summary import mix_by_specialty
 from pairctl.core.validation import Finding
 
 FIRST_PAIRS = 10
@@ -78,6 +79,21 @@ def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
     ]
     for row in rows:
         table.add_row(*row)
+    return table
+
+
+def _mix_table(report: RunReport, plain: bool) -> Table:
+    """Per specialty, how many of its links cross to other specialties and how many stay."""
+    table = Table(
+        title="Specialty mix (links)",
+        box=box.ASCII if plain else box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    table.add_column("Specialty")
+    table.add_column("Across", justify="right")
+    table.add_column("Within", justify="right")
+    for name, across, within in mix_by_specialty(report.mix):
+        table.add_row(Text(printable(name)), str(across), str(within))
     return table
 
 
@@ -149,6 +165,7 @@ def render_summary(console: Console, report: RunReport, *, source: str, outcome:
     console.print(head)
     console.print(_figures(m, report.baseline, plain))
     console.print(Text(f"Quality: {report.quality.describe()}"))
+    console.print(_mix_table(report, plain))
     console.print(_pairs_table(report, plain))
     console.print(Text(printable(outcome)))
 

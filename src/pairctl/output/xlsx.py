@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pairctl.core.report import RunReport
 from pairctl.output.atomic import atomic_write
 from pairctl.output.neutralise import xlsx_text
-from pairctl.output.tables import Table, Value, workbook_tables
+from pairctl.output.tables import Block, Table, Value, workbook_tables
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -90,6 +90,41 @@ def _write_sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
         sheet.append([header(str(title)), *(cell(value, math.inf) for value in rest)])
         for line in lines:
             sheet.append([cell(value, math.inf) for value in line])
+    row_number = 1 + len(table.rows) + (len(table.footer) + 1 if table.footer else 0)
+    for block in table.blocks:
+        sheet.append([])
+        sheet.append([header(block.title)])
+        top = row_number + 3
+        sheet.append([header(title) for title in block.header])
+        for line in block.rows:
+            sheet.append([cell(value, math.inf) for value in line])
+        if block.rows:
+            _add_chart(sheet, block, top, f"E{top - 1}")
+        row_number = top + len(block.rows)
+        # Leave room so the chart does not cover the next block.
+        for _ in range(max(0, 16 - len(block.rows))):
+            sheet.append([])
+        row_number += max(0, 16 - len(block.rows))
+
+
+def _add_chart(sheet: WriteOnlyWorksheet, block: Block, header_row: int, anchor: str) -> None:
+    """A native chart of a block: categories in its first column, series in the others."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar" if block.chart == "bar" else "col"
+    chart.title = block.title
+    chart.height = 7.5
+    chart.width = 16
+    last = header_row + len(block.rows)
+    data = Reference(sheet, min_col=2, max_col=len(block.header), min_row=header_row, max_row=last)
+    categories = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    if block.chart == "bar":
+        chart.grouping = "stacked"
+        chart.overlap = 100
+    sheet.add_chart(chart, anchor)
 
 
 def _widths(table: Table) -> list[float]:
