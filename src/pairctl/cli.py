@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, OutputExistsError, PairctlError, RosterError, UsageError
+from pairctl.errors import ExitCode, OutputExistsError, PairctlError, UsageError
 
 if TYPE_CHECKING:
     from pairctl.config import Settings
@@ -339,12 +339,6 @@ def _first(*values: Any) -> Any:
 
 
 def _match(given: MatchRun) -> None:
-    import numpy as np
-
-    from pairctl.core.matching import match_with_pins
-    from pairctl.core.quality import NOT_MEASURED, assess
-    from pairctl.core.rules import avoid_pairs, reporting_line_pairs, taking_no_part
-    from pairctl.core.scoring import score_roster
     from pairctl.core.summary import build_report, run_info_rows
     from pairctl.output import write_report
     from pairctl.output.atomic import remove_stale_temps
@@ -357,9 +351,7 @@ def _match(given: MatchRun) -> None:
         render_summary,
         render_warnings,
     )
-    from pairctl.roster import read_roster
-    from pairctl.roster.history import read_history
-    from pairctl.roster.pair_list import check_pins, read_pair_list
+    from pairctl.pipeline import RoundRequest, plan_round
 
     run, settings = _with_settings(given)
     seed: int = run.seed or 0
@@ -381,58 +373,26 @@ def _match(given: MatchRun) -> None:
             # One run at a time per output folder: a second one fails at once, cleanly.
             hold.enter_context(folder_lock(target.parent))
             remove_stale_temps(target)
-        roster = read_roster(
-            run.roster,
-            sheet=run.sheet,
-            mapping=run.mapping,
-            blind=settings.blind,
-            stdin=sys.stdin.buffer if run.roster == "-" else None,
-        )
-        weights = settings.weights
-        model = score_roster(roster, weights)
-        keys = [p.key for p in roster.people]
-        reasons = reporting_line_pairs(roster.people, chain_depth)
-        for path in run.avoid:
-            reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
-        if reasons:
-            model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
-        pins = check_pins(
-            [pair for path in run.pin for pair in read_pair_list(path, keys)], reasons, keys
-        )
-        absent = taking_no_part(roster.people, now.date())
-        for a, b in pins:
-            for person in (a, b):
-                if person in absent:
-                    raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
-        rounds = read_history(run.history, keys) if run.history else []
-        # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
-        recent_from = len(rounds) - history_rounds if history_rounds else 0
-        earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]
-        older = [pair for pairs, _ in rounds[:recent_from] for pair in pairs]
-        if earlier:
-            model = model.with_repeats(np.array(earlier, dtype=np.int64))
-        if older and settings.older_penalty:
-            model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
         err = make_console(sys.stderr)
-        with progress_reporter(err, len(keys), quiet=run.as_json) as step:
-            pairing = match_with_pins(
-                model,
-                keys,
-                pins,
-                absent,
+        planned = plan_round(
+            RoundRequest(
+                roster=run.roster,
+                sheet=run.sheet,
+                mapping=run.mapping,
                 seed=seed,
                 odd=odd,
                 solver=solver,
-                progress=step,
-                rule_reasons=reasons,
-            )
-            step("measuring quality")
-            # Judged on the people the matcher was free to pair (pinned pairs were given).
-            pinned = {p for pair in pins for p in pair}
-            free = np.array(
-                [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
-            )
-            quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
+                avoid=run.avoid,
+                pin=run.pin,
+                history=run.history,
+                chain_depth=chain_depth,
+                history_rounds=history_rounds,
+            ),
+            settings,
+            now.date(),
+            lambda people: progress_reporter(err, people, quiet=run.as_json),
+        )
+        roster, pairing, weights = planned.roster, planned.pairing, settings.weights
         info = run_info_rows(
             roster,
             weights_text=weights.as_text(),
@@ -448,14 +408,19 @@ def _match(given: MatchRun) -> None:
                 f"no pairs within {chain_depth} level(s) of one chain" if chain_depth else "off",
             ),
             ("Avoid lists", ", ".join(run.avoid) or "(none)"),
-            ("Pairs forbidden by rules", str(len(reasons))),
-            ("Pinned pairs", f"{len(pins)} ({', '.join(run.pin)})" if pins else "(none)"),
+            ("Pairs forbidden by rules", str(len(planned.reasons))),
+            (
+                "Pinned pairs",
+                f"{len(planned.pins)} ({', '.join(run.pin)})" if planned.pins else "(none)",
+            ),
             ("History", ", ".join(run.history) or "(none)"),
             ("Settings file", settings.path or "(none)"),
-            ("Earlier pairs not to repeat", str(len({(min(a, b), max(a, b)) for a, b in earlier}))),
+            ("Earlier pairs not to repeat", str(planned.earlier_pairs)),
             ("History rounds counted", f"last {history_rounds}" if history_rounds else "all given"),
         ]
-        report = build_report(roster, model, pairing, odd=odd, run_info=info, quality=quality)
+        report = build_report(
+            roster, planned.model, pairing, odd=odd, run_info=info, quality=planned.quality
+        )
 
         written = None
         if target is not None:

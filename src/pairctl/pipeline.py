@@ -1,0 +1,128 @@
+"""One round, from roster file to pairing: read, score, apply the rules and the history, pair,
+measure. Shared by `pairctl match` (which then writes and renders) and anything that must
+reproduce the same round. Reads input files; writes and prints nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+import numpy as np
+
+from pairctl.config import Settings
+from pairctl.core.matching import OddRule, Progress, Solver, match_with_pins
+from pairctl.core.model import Pairing, Roster
+from pairctl.core.quality import NOT_MEASURED, Quality, assess
+from pairctl.core.rules import Reasons, avoid_pairs, reporting_line_pairs, taking_no_part
+from pairctl.core.scoring import ScoreModel, score_roster
+from pairctl.errors import RosterError
+from pairctl.roster import read_roster
+from pairctl.roster.history import read_history
+from pairctl.roster.pair_list import check_pins, read_pair_list
+
+
+@dataclass(frozen=True)
+class RoundRequest:
+    """What to pair and by which rules, once flags and settings are merged."""
+
+    roster: str
+    sheet: str | None
+    mapping: list[tuple[str, str]]
+    seed: int
+    odd: OddRule
+    solver: Solver
+    avoid: list[str]
+    pin: list[str]
+    history: list[str]
+    chain_depth: int
+    history_rounds: int
+
+
+@dataclass(frozen=True)
+class PlannedRound:
+    """A paired round and everything that shaped it."""
+
+    roster: Roster
+    model: ScoreModel
+    reasons: Reasons
+    pins: list[tuple[int, int]]
+    absent: dict[int, str]
+    earlier_pairs: int
+    pairing: Pairing
+    quality: Quality
+
+
+def plan_round(
+    request: RoundRequest,
+    settings: Settings,
+    today: dt.date,
+    progress: Callable[[int], AbstractContextManager[Progress]],
+) -> PlannedRound:
+    """Read the roster and every list, build the rules into the score model, pair, measure.
+
+    `progress(people)` gives a context manager yielding a step callback (a spinner on a
+    terminal, nothing otherwise).
+    """
+    roster = read_roster(
+        request.roster,
+        sheet=request.sheet,
+        mapping=request.mapping,
+        blind=settings.blind,
+        stdin=sys.stdin.buffer if request.roster == "-" else None,
+    )
+    model = score_roster(roster, settings.weights)
+    keys = [p.key for p in roster.people]
+    reasons = reporting_line_pairs(roster.people, request.chain_depth)
+    for path in request.avoid:
+        reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
+    if reasons:
+        model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
+    pins = check_pins(
+        [pair for path in request.pin for pair in read_pair_list(path, keys)], reasons, keys
+    )
+    absent = taking_no_part(roster.people, today)
+    for a, b in pins:
+        for person in (a, b):
+            if person in absent:
+                raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
+    rounds = read_history(request.history, keys) if request.history else []
+    # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
+    recent_from = len(rounds) - request.history_rounds if request.history_rounds else 0
+    earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]
+    older = [pair for pairs, _ in rounds[:recent_from] for pair in pairs]
+    if earlier:
+        model = model.with_repeats(np.array(earlier, dtype=np.int64))
+    if older and settings.older_penalty:
+        model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
+    with progress(len(keys)) as step:
+        pairing = match_with_pins(
+            model,
+            keys,
+            pins,
+            absent,
+            seed=request.seed,
+            odd=request.odd,
+            solver=request.solver,
+            progress=step,
+            rule_reasons=reasons,
+        )
+        step("measuring quality")
+        # Judged on the people the matcher was free to pair (pinned pairs were given).
+        pinned = {p for pair in pins for p in pair}
+        free = np.array(
+            [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
+        )
+        quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
+    return PlannedRound(
+        roster=roster,
+        model=model,
+        reasons=reasons,
+        pins=pins,
+        absent=absent,
+        earlier_pairs=len({(min(a, b), max(a, b)) for a, b in earlier}),
+        pairing=pairing,
+        quality=quality,
+    )
