@@ -63,3 +63,42 @@ def test_plain_report_off_a_terminal():
     assert result.exit_code == 0
     assert "\x1b[" not in result.stdout
     assert "40 people read" in result.stdout
+
+
+def test_explain_agrees_with_match_for_three_people():
+    roster = str(SAMPLE / "roster.xlsx")
+    match = json.loads(run("match", roster, "--dry-run", "--json", "--seed", "4").stdout)
+    partner_of = {}
+    for pair in match["pairs"]:
+        for key in pair["members"]:
+            partner_of[key] = {k for k in pair["members"] if k != key}
+    for key in ["E0024", "E0041", "E0108"]:
+        result = run("explain", roster, key, "--json", "--seed", "4")
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert {o["key"] for o in data["chosen"]} == partner_of[key]
+        assert len(data["alternatives"]) >= 3
+        for option in data["chosen"] + data["alternatives"]:
+            assert abs(sum(option["parts"].values()) - option["score"]) < 1e-9
+        for option in data["alternatives"]:
+            assert option["verdict"] != "chosen" and option["key"] not in partner_of[key]
+            if option["verdict"].startswith("taken"):
+                assert option["key"] in partner_of  # they are really paired elsewhere
+
+
+def test_explain_names_the_rule_that_blocked_a_candidate(tmp_path):
+    roster = str(SAMPLE / "roster.xlsx")
+    best = json.loads(run("explain", roster, "E0024", "--json").stdout)["alternatives"][0]["key"]
+    avoid = tmp_path / "avoid.csv"
+    avoid.write_text(f"E0024,{best}\n", encoding="utf-8")
+    data = json.loads(run("explain", roster, "E0024", "--json", "--avoid", str(avoid)).stdout)
+    verdicts = {o["key"]: o["verdict"] for o in data["alternatives"]}
+    assert best not in {o["key"] for o in data["chosen"]}
+    assert verdicts[best].startswith("blocked by a rule")
+    assert "avoid list" in verdicts[best]
+
+
+def test_explain_an_unknown_key_is_a_usage_error():
+    result = run("explain", str(SAMPLE / "roster.xlsx"), "NOPE")
+    assert result.exit_code == ExitCode.USAGE
+    assert "'NOPE'" in result.stderr

@@ -445,6 +445,108 @@ def _match(given: MatchRun) -> None:
 
 
 @app.command()
+def explain(
+    roster: Annotated[str, typer.Argument(metavar="ROSTER", help="Roster file.")],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="The person key to explain.")],
+    sheet: Annotated[str | None, typer.Option(help="Workbook sheet to read.")] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="FIELD=COLUMN", help="Say which column holds a field."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="As for match.")] = None,
+    odd: Annotated[OddChoice | None, typer.Option(help="As for match.")] = None,
+    solver: Annotated[SolverChoice | None, typer.Option(help="As for match.")] = None,
+    avoid: Annotated[list[Path] | None, typer.Option("--avoid", help="As for match.")] = None,
+    pin: Annotated[list[Path] | None, typer.Option("--pin", help="As for match.")] = None,
+    history: Annotated[list[Path] | None, typer.Option("--history", help="As for match.")] = None,
+    history_rounds: Annotated[int | None, typer.Option(min=0, help="As for match.")] = None,
+    chain_depth: Annotated[int | None, typer.Option(min=0, help="As for match.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="As for match.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+) -> None:
+    """Why KEY got their partner: the chosen one and the next best, each score taken apart.
+
+    Give the same options as the `match` run it should agree with (seed, rules, history).
+    """
+    try:
+        from pairctl.core.explain import explain as explain_person
+        from pairctl.output.terminal import make_console, render_explanation
+        from pairctl.pipeline import RoundRequest, plan_round
+
+        run, settings = _with_settings(
+            MatchRun(
+                roster=roster,
+                output=None,
+                sheet=sheet,
+                mapping=parse_mapping(map_ or []),
+                seed=seed,
+                odd=None if odd is None else odd.value,
+                solver=None if solver is None else solver.value,
+                avoid=[str(p) for p in avoid or []],
+                pin=[str(p) for p in pin or []],
+                history=[str(p) for p in history or []],
+                chain_depth=chain_depth,
+                history_rounds=history_rounds,
+                config=None if config is None else str(config),
+                dry_run=True,
+                quiet=False,
+                strict=False,
+                as_json=as_json,
+                force=False,
+            )
+        )
+        now = dt.datetime.now().astimezone()
+        planned = plan_round(
+            RoundRequest(
+                roster=run.roster,
+                sheet=run.sheet,
+                mapping=run.mapping,
+                seed=run.seed or 0,
+                odd="leave-out" if run.odd == "leave-out" else "trio",
+                solver="exact" if run.solver == "exact" else "greedy-swap",
+                avoid=run.avoid,
+                pin=run.pin,
+                history=run.history,
+                chain_depth=run.chain_depth or 0,
+                history_rounds=run.history_rounds or 0,
+            ),
+            settings,
+            now.date(),
+            lambda people: _no_progress(),
+        )
+        keys = [p.key for p in planned.roster.people]
+        if key not in keys:
+            raise UsageError(f"{roster}: no one on the roster has the key {key!r}")
+        chosen, others = explain_person(
+            planned.roster,
+            planned.model,
+            planned.pairing,
+            keys.index(key),
+            planned.reasons,
+            planned.absent,
+        )
+        if as_json:
+            data = {
+                "person": key,
+                "chosen": [o.__dict__ for o in chosen],
+                "alternatives": [o.__dict__ for o in others],
+            }
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            render_explanation(make_console(sys.stdout), key, chosen, others)
+    except typer.Exit:
+        raise
+    except Exception as err:
+        _fail(err, debug)
+
+
+@contextlib.contextmanager
+def _no_progress() -> Any:
+    yield lambda _text: None
+
+
+@app.command()
 def validate(
     roster: Annotated[
         str, typer.Argument(metavar="ROSTER", help="Roster file, or - for CSV on stdin.")

@@ -235,6 +235,34 @@ class ScoreModel:
                 result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
         return result
 
+    def parts(self, a: int, b: int) -> dict[str, float]:
+        """One pair's score taken apart, term by term (docs/scoring.md); they sum to the score."""
+        x, y = np.array([a]), np.array([b])
+        d_ab = float(strength(self.teach_counts(x, y))[0])
+        d_ba = float(strength(self.teach_counts(y, x))[0])
+        w = self.weights
+        dep_a, dep_b = self.department[a], self.department[b]
+        spec_a, spec_b = self.specialty[a], self.specialty[b]
+        gap = abs(self.experience[a] - self.experience[b])
+        parts = {
+            "a teaches b": w.teach * d_ab,
+            "b teaches a": w.teach * d_ba,
+            "both teach": w.mutual * min(d_ab, d_ba),
+            "different departments": w.cross_department
+            * float(dep_a != dep_b and dep_a >= 0 and dep_b >= 0),
+            "experience gap": 0.0
+            if np.isnan(gap)
+            else w.experience_gap * min(gap / w.gap_years, 1),
+            "same specialty": -w.same_specialty * float(spec_a == spec_b and spec_a >= 0),
+            "forbidden by a rule": -BLOCKED_PENALTY * float(self.is_blocked(x, y)[0]),
+            "repeat of an earlier round": -REPEAT_PENALTY * float(self.is_repeat(x, y)[0]),
+        }
+        if self.fade_penalty:
+            parts["repeat of an older round"] = -self.fade_penalty * float(
+                _has_keys(self.faded, x, y, self.size)[0]
+            )
+        return parts
+
     def pair_scores(self, a: IntArray, b: IntArray) -> FloatArray:
         """The score of each pair (a[i], b[i]), vectorised. A person with themself: -inf."""
         a = np.asarray(a, dtype=np.int64)

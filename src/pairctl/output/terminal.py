@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pairctl.core.explain import Option
 from pairctl.core.matching import Progress
 from pairctl.core.report import GroupView, Metrics, RunReport
 from pairctl.core.summary import mix_by_specialty
@@ -188,4 +189,38 @@ def render_findings(console: Console, source: str, findings: list[Finding]) -> N
             Text(finding.topic),
             Text(printable(finding.message)),
         )
+    console.print(table)
+
+
+def render_explanation(
+    console: Console, key: str, chosen: list[Option], others: list[Option]
+) -> None:
+    """`pairctl explain`: the chosen partner(s), then the next best, each taken apart."""
+    plain = console.color_system is None
+    table = Table(
+        title=Text(f"Why {printable(key)}"),
+        box=box.ASCII if plain else box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for name in (
+        "Candidate",
+        "Score",
+        "Teaches them",
+        "Learns from them",
+        "Score parts",
+        "Verdict",
+    ):
+        table.add_column(name, justify="right" if name == "Score" else "left")
+    for option in [*chosen, *others]:
+        parts = "; ".join(f"{k} {v:+.2f}" for k, v in option.parts.items() if v)
+        table.add_row(
+            Text(printable(f"{option.name} ({option.key})")),
+            f"{option.score:.2f}",
+            Text(printable("; ".join(option.teaches)) or "-"),
+            Text(printable("; ".join(option.learns)) or "-"),
+            Text(parts),
+            Text(printable(option.verdict)),
+        )
+    if not chosen:
+        console.print(Text(f"{printable(key)} is not in any group."))
     console.print(table)
