@@ -350,10 +350,28 @@ def test_summary_sheet_has_the_specialty_mix_and_two_charts(sample_run):
     out, _ = sample_run
     sheet = openpyxl.load_workbook(out)["Summary"]
     assert len(sheet._charts) == 2
-    rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+
+    def trimmed(row: tuple) -> tuple:
+        row = tuple(row)
+        while row and row[-1] is None:
+            row = row[:-1]
+        return row
+
+    rows = [trimmed(r) for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
     start = rows.index(("Specialty", "Across specialties", "Within specialty"))
     mix = rows[start + 1 : start + 10]
     # 20 pairs, all across specialties: each link counts once for each of its two ends.
     assert sum(r[1] for r in mix) == 40 and sum(r[2] for r in mix) == 0
-    bands = rows[rows.index(("Score band", "Groups", None)) + 1 :]
+    bands = rows[rows.index(("Score band", "Groups")) + 1 :]
     assert sum(r[1] for r in bands) == 20
+    # The specialty x specialty table: symmetric, empty diagonal, 20 links counted both ways.
+    top = next(i for i, r in enumerate(rows) if r[0] == "Links between specialties")
+    names = [n for n in rows[top][1:] if n]
+    grid = [
+        [v or 0 for v in rows[top + 1 + i][1 : 1 + len(names)]]
+        + [0] * (len(names) + 1 - len(rows[top + 1 + i]))
+        for i in range(len(names))
+    ]
+    assert all(grid[i][j] == grid[j][i] for i in range(len(names)) for j in range(len(names)))
+    assert all(grid[i][i] == 0 for i in range(len(names)))
+    assert sum(map(sum, grid)) == 40

@@ -162,10 +162,24 @@ def summary_table(report: RunReport) -> Table:
         )
     footer: list[tuple[Value, ...]] = [("Warnings",)]
     blocks = [_mix_block(report), _score_block(report)]
+    matrix = _matrix_rows(report)
     footer += [(warning,) for warning in report.warnings] or [("none",)]
+    footer += matrix
     return Table(
         "Summary", ("Metric", "This pairing", "Random baseline"), list(rows), footer, blocks
     )
+
+
+def _matrix_rows(report: RunReport) -> list[tuple[Value, ...]]:
+    """The specialty x specialty table: links between each two specialties (symmetric)."""
+    names = sorted({a for a, _, _ in report.mix} | {b for _, b, _ in report.mix})
+    if not names:
+        return []
+    count = {(a, b): n for a, b, n in report.mix}
+    lines: list[tuple[Value, ...]] = [(), ("Links between specialties", *names)]
+    for a in names:
+        lines.append((a, *(count.get((min(a, b), max(a, b)), 0) for b in names)))
+    return lines
 
 
 def _mix_block(report: RunReport) -> Block:
