@@ -99,7 +99,7 @@ def test_sample_xlsx_and_csv_give_the_same_pairs(tmp_path):
 def test_libreoffice_opens_the_sheet_and_shows_every_pair(sample_run, tmp_path):
     out, _ = sample_run
     seen = sheets_as_seen_by_libreoffice(out, tmp_path)
-    assert {"Pairs", "Unmatched", "Summary", "Run info"} <= set(seen)
+    assert {"Pairs", "By person", "Unmatched", "Summary", "Run info"} <= set(seen)
     header, *rows = seen["Pairs"]
     ours = sheet_rows(out, "Pairs")
     assert len(rows) == len(ours) == 20

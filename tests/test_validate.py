@@ -28,11 +28,13 @@ def test_the_clean_sample_can_be_paired():
     assert not any(level == "problem" for level, _ in found.values())
 
 
-def test_each_kind_of_trouble_is_flagged(tmp_path):
+def test_each_kind_of_trouble_is_flagged_in_one_run(tmp_path):
     roster = tmp_path / "r.csv"
     roster.write_text(
-        "ID,Specialty,Skills,Wants to learn,Manager ID\n"
-        "A,Eng,python,sql,\n"
+        "ID,Specialty,Skills,Wants to learn,Manager ID,Job title\n"
+        "A,Eng,python,sql,,Boss\n"
+        "A,Eng,rust,go,,Intern\n"  # duplicate key
+        ",Eng,x,y,,\n"  # blank key with data
         "B,Eng,,sql,A\n"  # no skills
         "C,Eng,sql,,A\n"  # no wants
         "D,Eng,go,python,Z9\n"  # unknown manager
@@ -41,13 +43,19 @@ def test_each_kind_of_trouble_is_flagged(tmp_path):
         encoding="utf-8",
     )
     result = run("validate", str(roster), "--json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == ExitCode.BAD_ROSTER, result.stderr
+    data = json.loads(result.stdout)
+    assert data["can_pair"] is False
+    problems = [f["message"] for f in data["findings"] if f["level"] == "problem"]
+    assert any("key 'A' appears on rows 2 and 3" in p for p in problems)
+    assert any("row 4" in p and "blank" in p for p in problems)
     found = findings(result)
+    assert "Job title" in found["blind"][1]
     assert found["no skills"] == ("warning", "1: B")
     assert found["no wants"] == ("warning", "1: C")
     assert "Z9" in found["unknown managers"][1]
-    assert "'Eng' holds 4 of 5 people" in found["majority specialty"][1]
-    assert "row 7: skipped" in found["reading"][1]
+    assert "'Eng' holds 6 of 7 people" in found["majority specialty"][1]
+    assert "row 9: skipped" in found["reading"][1]
 
 
 def test_a_roster_that_cannot_be_paired_exits_non_zero(tmp_path):
@@ -55,7 +63,11 @@ def test_a_roster_that_cannot_be_paired_exits_non_zero(tmp_path):
     roster.write_text("ID,Specialty\n7,Eng\n8,Ops\n7,Law\n", encoding="utf-8")
     result = run("validate", str(roster))
     assert result.exit_code == ExitCode.BAD_ROSTER
-    assert "key '7' appears on rows 2 and 4" in result.stderr
+    assert "key '7' appears on rows 2 and 4" in result.stdout
+    unreadable = tmp_path / "junk.xlsx"
+    unreadable.write_bytes(b"not a workbook")
+    failed = run("validate", str(unreadable))
+    assert failed.exit_code == ExitCode.BAD_ROSTER and "junk.xlsx" in failed.stderr
 
 
 def test_plain_report_off_a_terminal():

@@ -573,6 +573,7 @@ def validate(
         mapping = [(f, c) for f, c in settings.columns.items()] + parse_mapping(map_ or [])
         read = read_roster(
             roster,
+            collect_problems=True,
             sheet=sheet,
             mapping=mapping,
             blind=settings.blind,

@@ -80,6 +80,9 @@ class Roster:
     whatever others can teach that they cannot."""
     warnings: tuple[str, ...] = ()
     """Things the reader noticed but could live with."""
+    problems: tuple[str, ...] = ()
+    """Things that stop pairing (duplicate or blank keys), collected instead of raised when
+    the reader was asked to (`pairctl validate`)."""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def check_roster(roster: Roster) -> list[Finding]:
     ]
     if m.unused:
         found.append(Finding("info", "unused", ", ".join(m.unused)))
+    found += [Finding("problem", "keys", p) for p in roster.problems]
     found += [Finding("warning", "reading", w) for w in roster.warnings]
     if len(people) < 2:
         found.append(Finding("problem", "people", "pairing needs at least 2 people"))

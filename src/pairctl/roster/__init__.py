@@ -34,6 +34,7 @@ def read_roster(
     sheet: str | None = None,
     mapping: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     blind: Iterable[str] = (),
+    collect_problems: bool = False,
     stdin: BinaryIO | None = None,
 ) -> Roster:
     """Read and validate the roster at `path` ('-': CSV bytes from `stdin`).
@@ -73,7 +74,8 @@ def read_roster(
     def location(row: int | None, column: str | None) -> str:
         return where(place, row, column)
 
-    people, people_warnings = build_people(grid, layout, location)
+    problems: list[str] | None = [] if collect_problems else None
+    people, people_warnings = build_people(grid, layout, location, problems)
     if len(people) < MIN_PEOPLE:
         counted = "1 person" if len(people) == 1 else f"{len(people)} people"
         raise RosterError(f"{place}: the roster has {counted}; pairing needs at least 2")
@@ -88,6 +90,7 @@ def read_roster(
         key_field=layout.key_field,
         has_skills="skills" in mapped,
         has_wants="wants" in mapped,
+        problems=tuple(problems or ()),
         warnings=(*warnings, *layout.warnings, *people_warnings),
     )
 

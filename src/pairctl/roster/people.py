@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from operator import itemgetter
 from typing import TypeVar
 
@@ -40,11 +40,16 @@ _MAX_YEARS = 100.0
 
 
 def build_people(
-    grid: Grid, layout: Layout, location: Callable[[int | None, str | None], str]
+    grid: Grid,
+    layout: Layout,
+    location: Callable[[int | None, str | None], str],
+    problems: list[str] | None = None,
 ) -> tuple[list[Person], list[str]]:
     """The people under the header, in roster order, and warnings about them.
 
-    `location(row, column)` formats the start of a message (file, sheet, row, column).
+    `location(row, column)` formats the start of a message (file, sheet, row, column). Key
+    problems (blank, duplicate) raise RosterError, unless a `problems` list is given: then
+    they are appended there and reading goes on (`pairctl validate` reports them all).
     """
     typed = grid.typed
     start = layout.index + 1
@@ -83,7 +88,10 @@ def build_people(
     key_name = layout.key_field
     key_where = location(None, header[key_name])
     keys = column(key_name)
-    _check_keys(keys, rows, key_name, key_where, location, header)
+    for problem in _key_problems(keys, rows, key_name, key_where, location, header):
+        if problems is None:
+            raise RosterError(problem)
+        problems.append(problem)
 
     names = column("name")
     specialties = _blank_not_answered(column("specialty"))
@@ -200,19 +208,20 @@ def _check_width(
         )
 
 
-def _check_keys(
+def _key_problems(
     keys: list[str],
     rows: list[int],
     key_name: str,
     column_where: str,
     location: Callable[[int | None, str | None], str],
     header: dict[str, str],
-) -> None:
+) -> Iterator[str]:
+    """Each blank or repeated person key, as a one-line message."""
     # Every row that reaches here holds some data (blank rows were dropped), so a blank key
     # is a person nobody can refer to.
     for key, row in zip(keys, rows, strict=True):
         if not key:
-            raise RosterError(
+            yield (
                 f"{location(row, header[key_name])}: the {key_name} is blank but the row has "
                 "other data; fill it in or delete the row"
             )
@@ -223,8 +232,8 @@ def _check_keys(
     first_row: dict[str, int] = {}
     for key, shown, row in zip(compare, keys, rows, strict=True):
         seen = first_row.setdefault(key, row)
-        if seen != row:
-            raise RosterError(f"{column_where}: key {shown!r} appears on rows {seen} and {row}")
+        if seen != row and key:
+            yield f"{column_where}: key {shown!r} appears on rows {seen} and {row}"
 
 
 def _blank_not_answered(values: list[str]) -> list[str]:
