@@ -24,7 +24,7 @@ from pairctl.errors import ExitCode, OutputExistsError, PairctlError, UsageError
 
 if TYPE_CHECKING:
     from pairctl.config import Settings
-    from pairctl.core.matching import OddRule, Solver
+    from pairctl.pipeline import RoundRequest
 
 
 def _one_line(text: str) -> str:
@@ -259,19 +259,21 @@ def match(
     try:
         _match(
             MatchRun(
-                roster=roster,
+                **_round_options(
+                    roster,
+                    sheet,
+                    map_,
+                    seed,
+                    odd,
+                    solver,
+                    avoid,
+                    pin,
+                    history,
+                    history_rounds,
+                    chain_depth,
+                    config,
+                ),
                 output=output,
-                sheet=sheet,
-                mapping=parse_mapping(map_ or []),
-                seed=seed,
-                odd=None if odd is None else odd.value,
-                solver=None if solver is None else solver.value,
-                avoid=[str(p) for p in avoid or []],
-                pin=[str(p) for p in pin or []],
-                history=[str(p) for p in history or []],
-                chain_depth=chain_depth,
-                history_rounds=history_rounds,
-                config=None if config is None else str(config),
                 dry_run=dry_run,
                 quiet=quiet,
                 strict=strict,
@@ -334,6 +336,56 @@ def _with_settings(run: MatchRun) -> tuple[MatchRun, Settings]:
     )
 
 
+def _round_options(
+    roster: str,
+    sheet: str | None,
+    map_: list[str] | None,
+    seed: int | None,
+    odd: OddChoice | None,
+    solver: SolverChoice | None,
+    avoid: list[Path] | None,
+    pin: list[Path] | None,
+    history: list[Path] | None,
+    history_rounds: int | None,
+    chain_depth: int | None,
+    config: Path | None,
+) -> dict[str, Any]:
+    """The options `match` and `explain` share, as MatchRun fields (None: not given)."""
+    return {
+        "roster": roster,
+        "sheet": sheet,
+        "mapping": parse_mapping(map_ or []),
+        "seed": seed,
+        "odd": None if odd is None else odd.value,
+        "solver": None if solver is None else solver.value,
+        "avoid": [str(p) for p in avoid or []],
+        "pin": [str(p) for p in pin or []],
+        "history": [str(p) for p in history or []],
+        "chain_depth": chain_depth,
+        "history_rounds": history_rounds,
+        "config": None if config is None else str(config),
+    }
+
+
+def _round_request(run: MatchRun) -> RoundRequest:
+    """The merged options (`_with_settings`) as the pipeline's typed request."""
+    from pairctl.pipeline import RoundRequest
+
+    return RoundRequest(
+        roster=run.roster,
+        sheet=run.sheet,
+        mapping=run.mapping,
+        seed=run.seed or 0,
+        odd="leave-out" if run.odd == "leave-out" else "trio",
+        solver="exact" if run.solver == "exact" else "greedy-swap",
+        avoid=run.avoid,
+        pin=run.pin,
+        history=run.history,
+        chain_depth=run.chain_depth or 0,
+        history_rounds=run.history_rounds or 0,
+    )
+
+
 def _first(*values: Any) -> Any:
     return next(v for v in values if v is not None)
 
@@ -351,14 +403,12 @@ def _match(given: MatchRun) -> None:
         render_summary,
         render_warnings,
     )
-    from pairctl.pipeline import RoundRequest, plan_round
+    from pairctl.pipeline import plan_round
 
     run, settings = _with_settings(given)
-    seed: int = run.seed or 0
-    odd: OddRule = "leave-out" if run.odd == "leave-out" else "trio"
-    solver: Solver = "exact" if run.solver == "exact" else "greedy-swap"
-    chain_depth: int = run.chain_depth or 0
-    history_rounds: int = run.history_rounds or 0
+    request = _round_request(run)
+    seed, odd, chain_depth = request.seed, request.odd, request.chain_depth
+    history_rounds = request.history_rounds
 
     now = dt.datetime.now().astimezone()
     target = None
@@ -375,19 +425,7 @@ def _match(given: MatchRun) -> None:
             remove_stale_temps(target)
         err = make_console(sys.stderr)
         planned = plan_round(
-            RoundRequest(
-                roster=run.roster,
-                sheet=run.sheet,
-                mapping=run.mapping,
-                seed=seed,
-                odd=odd,
-                solver=solver,
-                avoid=run.avoid,
-                pin=run.pin,
-                history=run.history,
-                chain_depth=chain_depth,
-                history_rounds=history_rounds,
-            ),
+            request,
             settings,
             now.date(),
             lambda people: progress_reporter(err, people, quiet=run.as_json),
@@ -472,23 +510,25 @@ def explain(
     try:
         from pairctl.core.explain import explain as explain_person
         from pairctl.output.terminal import make_console, render_explanation
-        from pairctl.pipeline import RoundRequest, plan_round
+        from pairctl.pipeline import plan_round
 
         run, settings = _with_settings(
             MatchRun(
-                roster=roster,
+                **_round_options(
+                    roster,
+                    sheet,
+                    map_,
+                    seed,
+                    odd,
+                    solver,
+                    avoid,
+                    pin,
+                    history,
+                    history_rounds,
+                    chain_depth,
+                    config,
+                ),
                 output=None,
-                sheet=sheet,
-                mapping=parse_mapping(map_ or []),
-                seed=seed,
-                odd=None if odd is None else odd.value,
-                solver=None if solver is None else solver.value,
-                avoid=[str(p) for p in avoid or []],
-                pin=[str(p) for p in pin or []],
-                history=[str(p) for p in history or []],
-                chain_depth=chain_depth,
-                history_rounds=history_rounds,
-                config=None if config is None else str(config),
                 dry_run=True,
                 quiet=False,
                 strict=False,
@@ -498,19 +538,7 @@ def explain(
         )
         now = dt.datetime.now().astimezone()
         planned = plan_round(
-            RoundRequest(
-                roster=run.roster,
-                sheet=run.sheet,
-                mapping=run.mapping,
-                seed=run.seed or 0,
-                odd="leave-out" if run.odd == "leave-out" else "trio",
-                solver="exact" if run.solver == "exact" else "greedy-swap",
-                avoid=run.avoid,
-                pin=run.pin,
-                history=run.history,
-                chain_depth=run.chain_depth or 0,
-                history_rounds=run.history_rounds or 0,
-            ),
+            _round_request(run),
             settings,
             now.date(),
             lambda people: _no_progress(),
