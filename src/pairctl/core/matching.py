@@ -295,15 +295,10 @@ def _add_same_specialty_candidates(
     Their best candidates all come from other specialties, yet some of them must pair among
     themselves; without same-specialty candidates the swaps could never improve those pairs.
     """
-    codes = model.specialty
-    known = codes[codes >= 0]
-    if len(known) == 0:
+    major, count = model.largest_specialty()
+    if 2 * count <= model.size:
         return
-    counts = np.bincount(known)
-    major = int(np.argmax(counts))
-    if 2 * int(counts[major]) <= model.size:
-        return
-    members = np.flatnonzero(codes == major)
+    members = np.flatnonzero(model.specialty == major)
     slots = min(_SAME_SPECIALTY_SLOTS, cand.shape[1], len(members) - 1)
     if slots <= 0:
         return

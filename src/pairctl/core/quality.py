@@ -64,10 +64,7 @@ def assignment_bound(model: ScoreModel) -> float:
 def unavoidable_penalty(model: ScoreModel) -> float:
     """The same-specialty penalty every pairing pays: a specialty holding more than half the
     roster must pair its surplus among itself (docs/scoring.md)."""
-    codes = model.specialty[model.specialty >= 0]
-    if len(codes) == 0:
-        return 0.0
-    largest = int(np.bincount(codes).max())
+    _, largest = model.largest_specialty()
     surplus = largest - (model.size - largest)
     return model.weights.same_specialty * (max(0, surplus) // 2)
 

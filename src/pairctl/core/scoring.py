@@ -204,6 +204,15 @@ class ScoreModel:
         """For each pair: was it made in an earlier round?"""
         return _has_keys(self.repeats, a, b, self.size)
 
+    def largest_specialty(self) -> tuple[int, int]:
+        """(code, head-count) of the biggest known specialty; (-1, 0) when none is known."""
+        known = self.specialty[self.specialty >= 0]
+        if len(known) == 0:
+            return -1, 0
+        counts = np.bincount(known)
+        code = int(np.argmax(counts))
+        return code, int(counts[code])
+
     @cached_property
     def can_sizes(self) -> FloatArray:
         """How many things each person can teach."""
