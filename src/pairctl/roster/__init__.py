@@ -15,13 +15,8 @@ from pairctl.core.model import Roster
 from pairctl.errors import RosterError, UsageError, where
 from pairctl.roster.header import Layout, Missing, find_header, normalise, parse_mapping
 from pairctl.roster.people import build_people
-from pairctl.roster.sources import (
-    Grid,
-    Workbook,
-    csv_grid,
-    is_workbook,
-    read_source,
-)
+from pairctl.roster.sources import Grid, csv_grid, is_workbook, read_source
+from pairctl.roster.workbook import Workbook
 
 __all__ = ["read_roster"]
 

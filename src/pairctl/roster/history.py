@@ -12,7 +12,8 @@ from itertools import combinations
 from pathlib import Path
 
 from pairctl.errors import RosterError
-from pairctl.roster.sources import Workbook, cell_text, decode_text, read_source, sniff_delimiter
+from pairctl.roster.sources import cell_text, decode_text, read_source, sniff_delimiter
+from pairctl.roster.workbook import Workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
 _MEMBER_COLUMNS = ("A key", "B key", "C key")
