@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import math
 import os
+import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,19 +53,31 @@ def _cp1252_gaps(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("pairctl-cp1252-gaps", _cp1252_gaps)
 
 
-def read_source(path: str, stdin: BinaryIO | None) -> tuple[str, bytes]:
-    """The name to show in messages and the raw bytes of the roster."""
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+"""The most pairctl reads from one input (roster, list, history sheet), and the most a
+workbook may unpack to; `[input] max_mb` in the settings file raises or lowers it."""
+
+_CHUNK = 1024 * 1024
+
+
+def read_source(
+    path: str, stdin: BinaryIO | None, limit: int = MAX_INPUT_BYTES
+) -> tuple[str, bytes]:
+    """The name to show in messages and the raw bytes of an input file ('-': `stdin`).
+
+    Only regular files are read (a FIFO would block forever, a device never ends), and at
+    most `limit` bytes: anything else is a one-line RosterError before memory is spent.
+    """
     if path == "-":
         if stdin is None:
             raise UsageError("roster '-' means standard input, but no standard input was given")
         try:
-            data = stdin.read()
+            return "<stdin>", _read_capped(stdin, "<stdin>", limit)
         except OSError as error:
             raise RosterError(f"<stdin>: cannot read ({error.strerror or error})") from None
-        return "<stdin>", data or b""
     try:
-        with open(path, "rb") as handle:
-            return path, handle.read()
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise RosterError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -75,6 +88,56 @@ def read_source(path: str, stdin: BinaryIO | None) -> tuple[str, bytes]:
         raise RosterError(f"{path}: cannot read the file ({error.strerror or error})") from None
     except ValueError as error:  # a NUL or an unencodable character in the path
         raise RosterError(f"{path!r}: not a usable file name ({error})") from None
+    info = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = "is a directory, not a roster file"
+    elif not stat.S_ISREG(info.st_mode):
+        problem = (
+            f"not a regular file ({_file_kind(info.st_mode)}); pairctl reads only ordinary files"
+        )
+    elif info.st_size > limit:
+        problem = _too_big(info.st_size, limit)
+    if problem is not None:
+        os.close(fd)
+        raise RosterError(f"{path}: {problem}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return path, _read_capped(handle, path, limit)
+        except OSError as error:
+            raise RosterError(f"{path}: cannot read the file ({error.strerror or error})") from None
+
+
+def _read_capped(stream: BinaryIO, shown: str, limit: int) -> bytes:
+    """At most `limit` bytes of `stream`; a RosterError as soon as there are more."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise RosterError(f"{shown}: {_too_big(None, limit)}")
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    found = "larger" if size is None else f"{size / 2**20:,.0f} MB, larger"
+    return (
+        f"the file is {found} than the {limit / 2**20:,.0f} MB pairctl reads "
+        "(raise [input] max_mb in pairctl.toml if it really is a roster)"
+    )
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def looks_like_workbook(data: bytes) -> bool:
