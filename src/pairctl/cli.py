@@ -12,6 +12,7 @@ import enum
 import json
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, OutputExistsError, PairctlError, UsageError
+from pairctl.errors import ExitCode, Interrupted, OutputExistsError, PairctlError, UsageError
 
 if TYPE_CHECKING:
     from pairctl.config import Settings
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
 
 
 def _one_line(text: str) -> str:
-    """Messages become one line: cron mails and log greps read errors line by line."""
-    return " ".join(text.split())
+    """Messages become one line, with nothing a terminal would obey: cron mails and log
+    greps read errors line by line, and a file name may hold escape codes."""
+    from pairctl.output.printable import message_line
+
+    return message_line(text)
 
 
 class _OneLineErrors(TyperGroup):
@@ -43,15 +47,20 @@ class _OneLineErrors(TyperGroup):
             # Click's errors (bad option, missing argument) carry their own text and code;
             # everything else was already turned into an exit code inside the command.
             describe = getattr(err, "format_message", None)
-            if describe is None:
+            if type(err).__name__ == "Abort":
+                # Ctrl-C before a command's body started (Click turns it into Abort).
+                typer.echo("pairctl: interrupted (SIGINT)", err=True)
+                describe, code = None, int(ExitCode.INTERRUPTED)
+            elif describe is None:
                 raise
-            if type(err).__name__ == "NoArgsIsHelpError":
+            elif type(err).__name__ == "NoArgsIsHelpError":
                 err.show()  # type: ignore[attr-defined]  # plain `pairctl`: show the help
             else:
                 typer.echo(
                     f"pairctl: error: {_one_line(describe())} (see pairctl --help)", err=True
                 )
-            code = int(ExitCode.USAGE)
+            if describe is not None:
+                code = int(ExitCode.USAGE)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -106,6 +115,30 @@ def parse_mapping(items: list[str]) -> list[tuple[str, str]]:
             )
         pairs.append((field, column))
     return pairs
+
+
+@contextlib.contextmanager
+def _reported(debug: bool) -> Iterator[None]:
+    """Run a command's body: the one place errors and signals become exit codes."""
+    from pairctl.process import signals_interrupt
+
+    try:
+        with signals_interrupt():
+            yield
+    except (typer.Exit, BrokenPipeError):
+        raise  # Click turns a closed pipe (`pairctl ... | head`) into a quiet exit
+    except Interrupted as stop:
+        if debug:
+            traceback.print_exception(stop, file=sys.stderr)
+        typer.echo(
+            f"pairctl: stopped by {stop.signal_name}; no half-written file was left", err=True
+        )
+        raise typer.Exit(int(stop.exit_code)) from None
+    except KeyboardInterrupt:
+        typer.echo("pairctl: interrupted (SIGINT); no half-written file was left", err=True)
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except Exception as err:
+        _fail(err, debug)
 
 
 def _fail(err: BaseException, debug: bool) -> None:
@@ -256,7 +289,7 @@ def match(
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
 ) -> None:
     """Read a roster, pair everyone two-way across specialties, write the pairing sheets."""
-    try:
+    with _reported(debug):
         _match(
             MatchRun(
                 **_round_options(
@@ -281,10 +314,6 @@ def match(
                 force=force,
             )
         )
-    except (typer.Exit, BrokenPipeError):
-        raise  # Click turns a closed pipe (`pairctl ... | head`) into a quiet exit
-    except Exception as err:  # the one place errors become exit codes
-        _fail(err, debug)
 
 
 @dataclass(frozen=True)
@@ -507,7 +536,7 @@ def explain(
 
     Give the same options as the `match` run it should agree with (seed, rules, history).
     """
-    try:
+    with _reported(debug):
         from pairctl.core.explain import explain as explain_person
         from pairctl.output.terminal import make_console, render_explanation
         from pairctl.pipeline import plan_round
@@ -563,10 +592,6 @@ def explain(
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
             render_explanation(make_console(sys.stdout), key, chosen, others)
-    except typer.Exit:
-        raise
-    except Exception as err:
-        _fail(err, debug)
 
 
 @contextlib.contextmanager
@@ -591,7 +616,7 @@ def validate(
 
     Exit 0 when it can be paired; a roster that cannot be read exits 3 with the reason.
     """
-    try:
+    with _reported(debug):
         from pairctl.config import find_settings
         from pairctl.core.validation import can_pair, check_roster
         from pairctl.output.terminal import make_console, render_findings
@@ -619,10 +644,6 @@ def validate(
             render_findings(make_console(sys.stdout), roster, findings)
         if not can_pair(findings):
             raise typer.Exit(int(ExitCode.BAD_ROSTER))
-    except typer.Exit:
-        raise
-    except Exception as err:
-        _fail(err, debug)
 
 
 @app.command()
@@ -634,7 +655,7 @@ def init(
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
 ) -> None:
     """Write a commented pairctl.toml and a roster template (header only) to start a programme."""
-    try:
+    with _reported(debug):
         from pairctl.config import FILE_NAME, ROSTER_HEADER, TEMPLATE
         from pairctl.output.atomic import atomic_write
 
@@ -652,11 +673,12 @@ def init(
                 tmp.write_text(text, encoding=encoding)
 
             written = atomic_write(folder / name, save, replace=force)
-            typer.echo(f"Wrote {written}")
-    except Exception as err:
-        _fail(err, debug)
+            typer.echo(f"Wrote {_one_line(str(written))}")
 
 
 def main() -> None:
     """Console-script entry point."""
+    from pairctl.process import harden_streams
+
+    harden_streams(debug="--debug" in sys.argv[1:])
     app()

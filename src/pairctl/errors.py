@@ -18,6 +18,10 @@ class ExitCode(IntEnum):
     BAD_CONFIG = 4
     CANNOT_WRITE = 5
     WARNINGS = 6
+    # Stopped by a signal: 128 + its number, as shells and cron report a killed command.
+    HANGUP = 129
+    INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class PairctlError(Exception):
@@ -56,6 +60,19 @@ class OutputError(PairctlError):
 
 class OutputExistsError(OutputError):
     """The output file exists and replacing it was not asked for."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by SIGINT, SIGTERM or SIGHUP.
+
+    A KeyboardInterrupt, so that every `except Exception` lets it through and every
+    `finally` and cleanup (the temporary sheet, the folder lock) runs on the way out.
+    """
+
+    def __init__(self, signal_name: str, exit_code: ExitCode) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+        self.exit_code = exit_code
 
 
 def where(path: str, row: int | None = None, column: str | None = None) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 
-from pairctl.output.terminal import make_console, printable, render_summary, render_warnings
+from pairctl.output.printable import printable
+from pairctl.output.terminal import make_console, render_summary, render_warnings
 
 from .terminal_report import sample_report
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -18,21 +17,12 @@ from pairctl.core.matching import Progress
 from pairctl.core.report import GroupView, Metrics, RunReport
 from pairctl.core.summary import mix_by_specialty
 from pairctl.core.validation import Finding
+from pairctl.output.printable import message_line, printable
 
 FIRST_PAIRS = 10
 # Without a terminal rich would assume 80 columns and cut tables; log files and cron mails
 # want every cell whole, so plain output gets a width no table reaches.
 _PLAIN_WIDTH = 10_000
-
-
-# C0 and C1 control characters but tab and newline: a roster cell holding ESC could move the
-# cursor, retitle the window or clear the screen of whoever reads the summary.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Roster text made safe for a terminal: control characters become U+FFFD."""
-    return _CONTROLS.sub("\ufffd", text)
 
 
 def make_console(stream: IO[str], *, is_terminal: bool | None = None) -> Console:
@@ -151,7 +141,7 @@ def progress_reporter(console: Console, people: int, *, quiet: bool) -> Iterator
 def render_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """One `warning:` line each, on the console given (stderr)."""
     for warning in warnings:
-        console.print(Text(f"warning: {printable(warning)}"))
+        console.print(Text(f"warning: {message_line(warning)}"))
 
 
 def render_summary(console: Console, report: RunReport, *, source: str, outcome: str) -> None:
@@ -159,7 +149,7 @@ def render_summary(console: Console, report: RunReport, *, source: str, outcome:
     m = report.metrics
     plain = console.color_system is None
     head = Text()
-    head.append(printable(source), style="bold")
+    head.append(message_line(source), style="bold")
     head.append(
         f": {m.people} people -> {m.pairs} pairs, {m.trios} trio(s), {m.unmatched} unmatched"
     )
@@ -168,14 +158,14 @@ def render_summary(console: Console, report: RunReport, *, source: str, outcome:
     console.print(Text(f"Quality: {report.quality.describe()}"))
     console.print(_mix_table(report, plain))
     console.print(_pairs_table(report, plain))
-    console.print(Text(printable(outcome)))
+    console.print(Text(message_line(outcome)))
 
 
 def render_findings(console: Console, source: str, findings: list[Finding]) -> None:
     """`pairctl validate`'s report: one row per finding, problems first."""
     plain = console.color_system is None
     table = Table(
-        title=Text(printable(source)),
+        title=Text(message_line(source)),
         box=box.ASCII if plain else box.SIMPLE_HEAD,
         title_justify="left",
     )
@@ -198,7 +188,7 @@ def render_explanation(
     """`pairctl explain`: the chosen partner(s), then the next best, each taken apart."""
     plain = console.color_system is None
     table = Table(
-        title=Text(f"Why {printable(key)}"),
+        title=Text(f"Why {message_line(key)}"),
         box=box.ASCII if plain else box.SIMPLE_HEAD,
         title_justify="left",
     )
@@ -222,5 +212,5 @@ def render_explanation(
             Text(printable(option.verdict)),
         )
     if not chosen:
-        console.print(Text(f"{printable(key)} is not in any group."))
+        console.print(Text(f"{message_line(key)} is not in any group."))
     console.print(table)

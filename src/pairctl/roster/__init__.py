@@ -15,7 +15,7 @@ from pairctl.core.model import Roster
 from pairctl.errors import RosterError, UsageError, where
 from pairctl.roster.header import Layout, Missing, find_header, normalise, parse_mapping
 from pairctl.roster.people import build_people
-from pairctl.roster.sources import Grid, csv_grid, is_workbook, read_source
+from pairctl.roster.sources import MAX_INPUT_BYTES, Grid, csv_grid, is_workbook, read_source
 from pairctl.roster.workbook import Workbook
 
 __all__ = ["read_roster"]
@@ -31,18 +31,20 @@ def read_roster(
     blind: Iterable[str] = (),
     collect_problems: bool = False,
     stdin: BinaryIO | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> Roster:
     """Read and validate the roster at `path` ('-': CSV bytes from `stdin`).
 
     `sheet` picks a workbook sheet (default: the first that looks like a roster); `mapping`
     is field -> column header from `--map FIELD=COLUMN`, and wins over the built-in aliases.
+    `max_bytes` caps what is read (and what a workbook may unpack to).
     Raises UsageError for bad arguments and RosterError for anything about the file.
     """
     path = os.fspath(path)
     wanted = parse_mapping(mapping)
     # Columns the settings file declares blind: never matched by alias, listed as blind.
     hidden = frozenset(normalise(c) for c in blind)
-    shown, data = read_source(path, stdin)
+    shown, data = read_source(path, stdin, max_bytes)
     warnings: list[str] = []
 
     workbook, renamed = is_workbook(path, data)

@@ -7,12 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 from collections.abc import Sequence
 from itertools import combinations
 from pathlib import Path
 
 from pairctl.errors import RosterError
-from pairctl.roster.sources import cell_text, decode_text, read_source, sniff_delimiter
+from pairctl.roster.sources import (
+    MAX_INPUT_BYTES,
+    cell_text,
+    decode_text,
+    read_source,
+    sniff_delimiter,
+)
 from pairctl.roster.workbook import Workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
@@ -20,25 +27,30 @@ _MEMBER_COLUMNS = ("A key", "B key", "C key")
 
 
 def history_files(paths: Sequence[str]) -> list[Path]:
-    """The files behind --history options: a file as given, a folder's sheets by name."""
+    """The files behind --history options: a file as given, a folder's sheets by name.
+
+    Anything that is not a folder is passed on as a file: the reader then refuses what is
+    not a regular file (a pipe, a device) in one line instead of waiting on it.
+    """
     files: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            files += sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix.lower() in FORMATS and not p.name.startswith(".")
-            )
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise RosterError(f"{given}: no such file or folder (--history)")
+        try:
+            folder = stat.S_ISDIR(path.stat().st_mode)
+            names = sorted(path.iterdir()) if folder else [path]
+        except FileNotFoundError:
+            raise RosterError(f"{given}: no such file or folder (--history)") from None
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise RosterError(f"{given}: cannot read (--history: {reason})") from None
+        if folder:
+            names = [p for p in names if p.suffix.lower() in FORMATS and not p.name.startswith(".")]
+        files += names
     return files
 
 
 def read_history(
-    paths: Sequence[str], keys: Sequence[str]
+    paths: Sequence[str], keys: Sequence[str], max_bytes: int = MAX_INPUT_BYTES
 ) -> list[tuple[list[tuple[int, int]], str]]:
     """Each earlier round, oldest first: the pairs (indices into `keys`) of people still on
     the roster, and the file's name. A folder's files count in name order (dated names sort
@@ -47,16 +59,16 @@ def read_history(
     rounds = []
     for path in history_files(paths):
         pairs = []
-        for group in _groups(path):
+        for group in _groups(path, max_bytes):
             members = [index[k] for k in group if k in index]
             pairs += [(a, b) for a, b in combinations(members, 2) if a != b]
         rounds.append((pairs, path.name))
     return rounds
 
 
-def _groups(path: Path) -> list[list[str]]:
+def _groups(path: Path, max_bytes: int) -> list[list[str]]:
     """The groups (lists of keys) one history file records."""
-    shown, data = read_source(str(path), None)
+    shown, data = read_source(str(path), None, max_bytes)
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:

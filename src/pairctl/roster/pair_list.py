@@ -7,16 +7,18 @@ import io
 from collections.abc import Mapping, Sequence
 
 from pairctl.errors import RosterError, where
-from pairctl.roster.sources import decode_text, read_source, sniff_delimiter
+from pairctl.roster.sources import MAX_INPUT_BYTES, decode_text, read_source, sniff_delimiter
 
 
-def read_pair_list(path: str, keys: Sequence[str]) -> list[tuple[int, int, str]]:
+def read_pair_list(
+    path: str, keys: Sequence[str], max_bytes: int = MAX_INPUT_BYTES
+) -> list[tuple[int, int, str]]:
     """(index, index, "file row N") for each pair listed; the indices are into `keys`.
 
     A first row with no roster key in its first two cells is taken as a header. An unknown key,
     a person paired with themself, or a row with one key is an error naming file and row.
     """
-    shown, data = read_source(path, None)
+    shown, data = read_source(path, None, max_bytes)
     text, _ = decode_text(data, shown)
     rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
     index = {k: i for i, k in enumerate(keys)}

@@ -29,6 +29,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_ROWS = 100
+_SNIFF_CHARS = 256 * 1024
 
 Cell: TypeAlias = Any
 """A cell as the source gives it: always `str` for CSV; str/int/float/bool/date... for workbooks."""
@@ -241,8 +242,9 @@ def sniff_delimiter(text: str) -> str:
     """
     best = (0, 0, -len(_DELIMITERS))
     choice = ","
+    sample = _sniff_sample(text)
     for rank, delimiter in enumerate(_DELIMITERS):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         try:
             counts = Counter(len(row) for row in islice(reader, _SNIFF_ROWS) if len(row) > 1)
         except csv.Error:
@@ -256,22 +258,85 @@ def sniff_delimiter(text: str) -> str:
     return choice
 
 
+def _last_record(text: str, lines_before: int) -> str:
+    """The raw text after the first `lines_before` lines."""
+    at = 0
+    for _ in range(lines_before):
+        at = text.find("\n", at) + 1
+        if at == 0:
+            return ""
+    return text[at:]
+
+
+def _sniff_sample(text: str) -> str:
+    """The start of `text` the sniffer reads: whole lines up to 256 KiB, so a huge file is not
+    copied once per candidate delimiter."""
+    if len(text) <= _SNIFF_CHARS:
+        return text
+    cut = text.rfind("\n", 0, _SNIFF_CHARS)
+    return text[: cut + 1] if cut > 0 else text[:_SNIFF_CHARS]
+
+
 # The csv module refuses cells over 128 KiB; a pasted CV in a skills cell is legitimate.
 csv.field_size_limit(64 * 1024 * 1024)
 
 
 def csv_grid(data: bytes, where: str) -> tuple[Grid, list[str]]:
-    """Parse CSV bytes into rows of text. Blank lines stay as empty rows so numbering holds."""
+    """Parse CSV bytes into rows of text. Blank lines stay as empty rows so numbering holds.
+
+    A stray quote mark makes a CSV reader take everything up to the next quote (or the end of
+    the file) as one cell, and the rows inside it silently vanish; that is refused here.
+    """
     text, warnings = decode_text(data, where)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
+    lines: list[int] = []
     try:
-        rows.extend(reader)
+        for row in reader:
+            rows.append(row)
+            lines.append(reader.line_num)
     except csv.Error as error:
         # The failing record is the next one; its number is what the user sees in Excel.
         raise RosterError(f"{where}, row {len(rows) + 1}: cannot parse CSV ({error})") from None
+    _refuse_swallowed_rows(rows, lines, text, delimiter, where)
     return Grid(rows, typed=False), warnings
+
+
+def _refuse_swallowed_rows(
+    rows: list[list[Cell]], lines: list[int], text: str, delimiter: str, where: str
+) -> None:
+    """A RosterError when a quote mark opened a cell that swallowed whole rows.
+
+    Two signs, both cheap: a last record spanning several lines with an odd number of quote
+    marks (a cell that never closed: CSV doubles quotes inside a cell), or a cell spanning lines
+    of which one holds about a whole row's worth of delimiters. A real multi-line cell (an
+    address, a bulleted skills list) has line breaks but not a row's worth of separators.
+    """
+    before = lines[-2] if len(lines) >= 2 else 0
+    if lines and lines[-1] - before > 1 and _last_record(text, before).count('"') % 2:
+        raise RosterError(
+            f'{where}, row {len(rows)}: a quote mark (") opens a cell that never closes, so '
+            "every line after it is read as one cell; remove the stray quote or close it"
+        )
+    widths = Counter(len(row) for row in rows if len(row) > 1)
+    if not widths:
+        return
+    width = widths.most_common(1)[0][0]
+    enough = max(2, width - 1)
+    previous = 0
+    for index, (row, last_line) in enumerate(zip(rows, lines, strict=True)):
+        spanned = last_line - previous
+        previous = last_line
+        if spanned <= 1:
+            continue
+        for cell in row:
+            inner = cell.split("\n")
+            if len(inner) > 1 and any(part.count(delimiter) >= enough for part in inner):
+                raise RosterError(
+                    f'{where}, row {index + 1}: a quote mark (") opens a cell that runs over '
+                    f"{len(inner)} lines holding whole rows; remove the stray quote or close it"
+                )
 
 
 def shorten(text: str, limit: int = 120) -> str:
