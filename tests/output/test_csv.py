@@ -64,7 +64,7 @@ def test_trio_row(rows: list[dict[str, str]]) -> None:
     trio = rows[1]
     assert (trio["Size"], trio["A name"], trio["C name"]) == ("3", "מרים כהן", "Nguyễn Văn An")
     assert trio["B teaches A"] == "'+SUM(A1:A9)"
-    assert trio["C teaches A"] == "'-2+3; @SUM(1,2)"
+    assert trio["C teaches A"] == "'-2+3; '@SUM(1,2)"
     assert trio["C teaches B"] == "#N/A; \tindent; \rreturn"
     assert trio["Score"] == "1.235"
     assert trio["Notes"] == "trio; one-way: E003 teaches nothing to E005"
@@ -85,6 +85,37 @@ def test_no_cell_starts_a_formula(rows: list[dict[str, str]]) -> None:
         for column, value in row.items():
             if column != "Score":
                 assert not value.startswith(FORMULA_TRIGGERS), (column, value)
+
+
+def test_every_text_cell_is_quoted_and_figures_are_not(csv_path: Path) -> None:
+    lines = csv_path.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("Pair,Size,A key,")  # our own column names, bare
+    assert lines[1].startswith('1,2,"E001","José Álvarez",')
+    assert lines[1].endswith(',0.877,""')  # the score a number, the empty Notes quoted
+    assert lines[3].startswith('"unmatched","","0042",')  # a key stays text, zeros and all
+
+
+def test_no_separator_in_a_cell_starts_a_formula(tmp_path: Path) -> None:
+    hostile = dataclasses.replace(PAIR.members[0], name="Bob;=1+1", department="R&D|@x")
+    group = dataclasses.replace(PAIR, members=(hostile, PAIR.members[1]))
+    path = tmp_path / "pairs.csv"
+    write_csv(make_report(groups=(group,)), path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = next(csv.DictReader(handle))
+    assert (first["A name"], first["A department"]) == ("Bob;'=1+1", "R&D|'@x")
+    raw = path.read_bytes().decode("utf-8-sig")
+    # However a spreadsheet cuts the lines (quotes ignored), no piece starts a formula.
+    for piece in re.split(r"[,;\t|\r\n]", raw):
+        assert not piece.lstrip(' "').startswith(("=", "+", "-", "@")), piece
+
+
+def test_pairctl_reads_its_own_csv_back_as_history(csv_path: Path) -> None:
+    from pairctl.roster.history import read_history
+
+    keys = ["E001", "E002", "E003", "E004", "E005", "0042"]
+    [(pairs, name)] = read_history([str(csv_path)], keys)
+    assert name == "pairs.csv"
+    assert sorted(pairs) == [(0, 1), (2, 3), (2, 4), (3, 4)]  # the pair and the trio
 
 
 def test_not_finite_score_is_an_empty_cell(tmp_path: Path) -> None:

@@ -2,6 +2,13 @@
 
 UTF-8 with a byte-order mark so Excel shows accents, CRLF line ends, and every text cell
 neutralised against formula injection (Excel and LibreOffice run a CSV cell starting with `=`).
+
+Quoting: below the header every text cell is quoted and the figures we computed (pair number,
+size, score) are not (`csv.QUOTE_NONNUMERIC`). The quotes keep a `,`, `;`, tab or `|` in
+roster text inside its cell when a spreadsheet splits on all of those; leaving figures bare
+keeps them numbers even in an import set to read quoted fields as text. Roster text is also
+neutralised piece by piece (`neutralise.safe_cell`), for an import that ignores the quotes.
+The header is pairctl's own column names, none holding a separator, so it goes out bare.
 """
 
 from __future__ import annotations
@@ -45,14 +52,16 @@ def save_csv(report: RunReport, path: Path) -> None:
     """Save the CSV to `path` as it is (no atomic replace: `atomic_write` does that)."""
     table = everyone_table(report)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(table.header)
+        csv.writer(handle, lineterminator="\r\n").writerow(table.header)
+        writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
         writer.writerows([_text(value) for value in row] for row in table.rows)
 
 
-def _text(value: Value) -> str:
+def _text(value: Value) -> Value:
+    """The cell as the writer gets it: text neutralised; numbers stay numbers, so that
+    QUOTE_NONNUMERIC leaves them unquoted."""
     if value is None:
         return ""
     if isinstance(value, str):
         return safe_cell(value)
-    return str(value)
+    return value
