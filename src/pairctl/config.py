@@ -6,19 +6,43 @@ checked: an unknown key or a value of the wrong kind is a `ConfigError` naming t
 
 from __future__ import annotations
 
+import difflib
+import json
+import os
+import re
+import reprlib
+import shlex
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pairctl.core.scoring import Weights
-from pairctl.errors import ConfigError
+from pairctl.errors import ConfigError, RosterError
+from pairctl.roster.header import FIELDS
+from pairctl.roster.sources import MAX_INPUT_BYTES, read_source
 
 FILE_NAME = "pairctl.toml"
 _ODD = ("trio", "leave-out")
 _SOLVERS = ("greedy-swap", "exact")
 _WEIGHT_LIMIT = 100.0
 """Weights stay below this so that a forbidden pair (1,000) always costs more than any gain."""
+_WEIGHT_FLOOR = 0.001
+"""A weight is 0 (off) or at least this. The exact solver compares scores in steps of
+1/10,000, so a smaller weight would count for greedy-swap and vanish for exact."""
+_GAP_YEARS = (1.0, 100.0)
+"""`gap_years` divides the experience gap: below a year the bonus is all-or-nothing, above a
+working life it never fills."""
+_MAX_MB = (1, 65_536)
+"""`[input] max_mb`: from one megabyte up to 64 GB, far beyond any roster that fits in memory."""
+_MAX_SETTINGS_BYTES = 2**20
+"""A settings file is a few hundred bytes; anything larger is not one."""
+_COLUMN_KEYS = (*FIELDS, "blind")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_shown_value = reprlib.Repr()
+_shown_value.maxstring = 60
+_shown_value.maxother = 60
 
 
 @dataclass(frozen=True)
@@ -40,73 +64,192 @@ class Settings:
     history_rounds: int | None = None
     older_penalty: float = 0.0
     """What repeating a pair from before the last `history_rounds` rounds costs (0: free)."""
+    max_input_bytes: int = MAX_INPUT_BYTES
+    """The most pairctl reads from one input (`[input] max_mb`, in bytes)."""
 
 
 def find_settings(roster_path: str, given: str | None) -> Settings:
-    """The settings from --config, else `pairctl.toml` beside the roster, else defaults."""
+    """The settings from --config, else `pairctl.toml` beside the roster, else defaults.
+
+    A file named with --config is trusted. A file merely found beside the roster is used only
+    when the user running pairctl owns it and nobody else can write it (as ssh treats its
+    config): in a shared folder anyone may have put it there.
+    """
     if given is not None:
         path = Path(given)
-        if not path.is_file():
+        if _stat(path, " (--config)") is None:
             raise ConfigError(f"{given}: no such settings file (--config)")
         return load_settings(path)
-    if roster_path != "-":
+    if roster_path == "-":
+        return Settings()
+    try:
         beside = Path(roster_path).resolve().parent / FILE_NAME
-        if beside.is_file():
-            return load_settings(beside)
-    return Settings()
+    except (OSError, RuntimeError, ValueError) as error:  # RuntimeError: a symlink loop
+        raise ConfigError(
+            f"{roster_path}: cannot look for {FILE_NAME} beside the roster ({error})"
+        ) from None
+    info = _stat(beside, " found beside the roster")
+    if info is None:
+        return Settings()
+    _check_trusted(str(beside), info)
+    return load_settings(beside)
+
+
+def _stat(path: Path, note: str = "") -> os.stat_result | None:
+    """The file's status, or None when there is no such file."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:  # ENAMETOOLONG, ELOOP, EACCES on the folder
+        raise ConfigError(
+            f"{path}: cannot read the settings file{note} ({error.strerror or error})"
+        ) from None
+    except ValueError as error:  # a NUL in the name
+        raise ConfigError(f"{str(path)!r}: not a usable settings file name ({error})") from None
+
+
+def _check_trusted(shown: str, info: os.stat_result) -> None:
+    """Refuse a found settings file that another user could have written."""
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:
+        # No POSIX owners (Windows): st_mode there says only "read-only or not", so neither
+        # check would mean anything.
+        return
+    me = geteuid()
+    quoted = shlex.quote(shown)
+    refusing = f"{shown}: refusing the settings file found beside the roster:"
+    trust = f"or name it with --config {quoted} if you trust it"
+    # Root may own it, as ssh allows: root can replace any file anyway.
+    if info.st_uid not in (me, 0):
+        raise ConfigError(
+            f"{refusing} it belongs to another user (uid {info.st_uid}; pairctl runs as uid "
+            f"{me}), who could change what pairctl writes; chown it to yourself, {trust}"
+        )
+    writable = info.st_mode & 0o022
+    if writable == 0o020 and _private_group(info):
+        writable = 0  # umask 002 systems: the group is the owner's alone (as Debian's ssh)
+    if writable:
+        who = {0o020: "its group", 0o002: "others"}.get(writable, "its group and others")
+        raise ConfigError(
+            f"{refusing} {who} can write it (mode {stat.S_IMODE(info.st_mode):04o}) and so "
+            f"change what pairctl writes; run chmod go-w {quoted}, {trust}"
+        )
+
+
+def _private_group(info: os.stat_result) -> bool:
+    """True when the file's group is its owner's own group with nobody else in it (a user
+    private group, where umask 002 makes every new file group-writable)."""
+    try:
+        import grp
+        import pwd
+
+        owner = pwd.getpwuid(info.st_uid)
+        group = grp.getgrgid(info.st_gid)
+    except (ImportError, KeyError):
+        return False
+    return owner.pw_gid == info.st_gid and set(group.gr_mem) <= {owner.pw_name}
+
+
+def _read_text(path: Path) -> str:
+    """The settings file's text, read as every input is: regular files only, size capped."""
+    shown = str(path)
+    try:
+        # "./-": read_source would take a bare "-" as standard input.
+        _, data = read_source(
+            shown if shown != "-" else "./-",
+            None,
+            _MAX_SETTINGS_BYTES,
+            too_big="a settings file is at most 1 MB",
+        )
+    except RosterError as error:
+        # A settings file that cannot be read is a settings problem: exit 4, not 3.
+        raise ConfigError(error.message) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+    # Universal newlines, as text files are read elsewhere: a stray CR is not a TOML error.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_settings(path: Path) -> Settings:
     """Read and check one settings file. Relative file names in it are relative to it."""
     shown = str(path)
+    text = _read_text(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown}: not valid TOML ({error})") from None
-    except (OSError, UnicodeError) as error:
-        raise ConfigError(f"{shown}: cannot read ({error})") from None
-    _only(shown, "", data, {"columns", "weights", "match", "rules", "history"})
+    except RecursionError:
+        raise ConfigError(f"{shown}: not valid TOML (arrays or tables nested too deeply)") from None
+    _only(shown, "", data, {"columns", "weights", "match", "rules", "history", "input"})
     here = path.resolve().parent
 
     def files(section: dict[str, Any], key: str) -> list[str]:
-        value = section.get(key, [])
+        value = section.get(key.partition(".")[2], [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{shown}: {key} must be a file name or a list of them")
         return [str(here / v) for v in value]
 
-    columns = dict(_table(shown, data, "columns"))
-    blind = columns.pop("blind", [])
-    if not isinstance(blind, list) or not all(isinstance(b, str) for b in blind):
-        raise ConfigError(f"{shown}: columns.blind must be a list of column names")
-    for name, column in columns.items():
-        if not isinstance(column, str) or not column.strip():
-            raise ConfigError(f"{shown}: columns.{name} must be a column name (text)")
+    columns, blind = _columns(shown, _table(shown, data, "columns"))
     match = _table(shown, data, "match")
     _only(shown, "match.", match, {"seed", "odd", "solver"})
     rules = _table(shown, data, "rules")
     _only(shown, "rules.", rules, {"chain_depth", "avoid", "pin"})
     history = _table(shown, data, "history")
     _only(shown, "history.", history, {"paths", "rounds", "older_penalty"})
-    older = history.get("older_penalty", 0.0)
-    if isinstance(older, bool) or not isinstance(older, int | float) or not 0 <= older <= 50:
-        raise ConfigError(f"{shown}: history.older_penalty must be a number from 0 to 50")
+    older = _number(shown, "history.older_penalty", history.get("older_penalty", 0.0), 50.0)
+    inputs = _table(shown, data, "input")
+    _only(shown, "input.", inputs, {"max_mb"})
+    max_mb = _int(shown, "input.max_mb", inputs.get("max_mb"), *_MAX_MB)
     return Settings(
         path=shown,
-        columns={str(k): str(v) for k, v in columns.items()},
-        blind=list(blind),
+        columns=columns,
+        blind=blind,
         weights=_weights(shown, _table(shown, data, "weights")),
         seed=_int(shown, "match.seed", match.get("seed"), 0),
         odd=_choice(shown, "match.odd", match.get("odd"), _ODD),
         solver=_choice(shown, "match.solver", match.get("solver"), _SOLVERS),
         chain_depth=_int(shown, "rules.chain_depth", rules.get("chain_depth"), 0),
-        avoid=files(rules, "avoid"),
-        pin=files(rules, "pin"),
-        history=files(history, "paths"),
+        avoid=files(rules, "rules.avoid"),
+        pin=files(rules, "rules.pin"),
+        history=files(history, "history.paths"),
         history_rounds=_int(shown, "history.rounds", history.get("rounds"), 0),
-        older_penalty=float(older),
+        older_penalty=older,
+        max_input_bytes=MAX_INPUT_BYTES if max_mb is None else max_mb * 2**20,
     )
+
+
+def _columns(shown: str, table: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """`[columns]` as field -> column and the blind list. Field names are matched the way
+    `--map` matches them (trimmed, case-folded), so `Specialty = ...` works too."""
+    columns: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+    blind: list[str] = []
+    for raw, column in table.items():
+        name = raw.strip().casefold()
+        key = _key("columns.", raw)
+        if name not in _COLUMN_KEYS:
+            _unknown(shown, "columns.", raw, _COLUMN_KEYS)
+        if name in spelled:
+            raise ConfigError(
+                f"{shown}: {key} and {_key('columns.', spelled[name])} both set {name}; keep one"
+            )
+        spelled[name] = raw
+        if name == "blind":
+            if not isinstance(column, list) or not all(isinstance(b, str) for b in column):
+                raise ConfigError(f"{shown}: {key} must be a list of column names")
+            blind = list(column)
+        elif not isinstance(column, str) or not column.strip():
+            raise ConfigError(f"{shown}: {key} must be a column name (text)")
+        else:
+            columns[name] = column
+    return columns, blind
 
 
 def _table(shown: str, data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -119,17 +262,39 @@ def _table(shown: str, data: dict[str, Any], name: str) -> dict[str, Any]:
 def _only(shown: str, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
     for key in table:
         if key not in allowed:
-            raise ConfigError(
-                f"{shown}: unknown key {prefix}{key}; known: "
-                + ", ".join(f"{prefix}{k}" for k in sorted(allowed))
-            )
+            _unknown(shown, prefix, key, sorted(allowed))
 
 
-def _int(shown: str, key: str, value: Any, lowest: int) -> int | None:
+def _unknown(shown: str, prefix: str, key: str, known: list[str] | tuple[str, ...]) -> NoReturn:
+    guess = difflib.get_close_matches(key.strip().casefold(), known, n=1)
+    hint = f" (did you mean {prefix}{guess[0]}?)" if guess else ""
+    raise ConfigError(
+        f"{shown}: unknown key {_key(prefix, key)}{hint}; known: "
+        + ", ".join(f"{prefix}{k}" for k in known)
+    )
+
+
+def _key(prefix: str, key: str) -> str:
+    """A key as TOML writes it: quoted (JSON escapes are TOML's) unless it is a bare key,
+    so one with dots, spaces or a newline reads as one key; cut when very long."""
+    if _BARE_KEY.fullmatch(key):
+        return prefix + key
+    return prefix + json.dumps(key[:60]) + ("…" if len(key) > 60 else "")
+
+
+def _int(shown: str, key: str, value: Any, lowest: int, highest: int | None = None) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
-        raise ConfigError(f"{shown}: {key} must be a whole number >= {lowest}, not {value!r}")
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or value < lowest
+        or (highest is not None and value > highest)
+    ):
+        wanted = f">= {lowest}" if highest is None else f"from {lowest:,} to {highest:,}"
+        raise ConfigError(
+            f"{shown}: {key} must be a whole number {wanted}, not {_shown_value.repr(value)}"
+        )
     return value
 
 
@@ -137,21 +302,43 @@ def _choice(shown: str, key: str, value: Any, allowed: tuple[str, ...]) -> str |
     if value is None:
         return None
     if value not in allowed:
-        raise ConfigError(f"{shown}: {key} must be one of {', '.join(allowed)}, not {value!r}")
+        raise ConfigError(
+            f"{shown}: {key} must be one of {', '.join(allowed)}, not {_shown_value.repr(value)}"
+        )
     return str(value)
+
+
+def _number(shown: str, key: str, value: Any, highest: float) -> float:
+    """A weight-like number: 0 (off), or from `_WEIGHT_FLOOR` to `highest`."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ConfigError(f"{shown}: {key} must be a number, not {_shown_value.repr(value)}")
+    if not (value == 0 or _WEIGHT_FLOOR <= value <= highest):
+        raise ConfigError(
+            f"{shown}: {key} must be 0 or from {_WEIGHT_FLOOR:g} to {highest:g}, not {value!r}"
+        )
+    return float(value) + 0.0  # + 0.0 turns -0.0 into 0.0, which Run info shows as "0"
 
 
 def _weights(shown: str, table: dict[str, Any]) -> Weights:
     known = {f.name for f in fields(Weights)}
     _only(shown, "weights.", table, known)
+    values: dict[str, float] = {}
     for key, value in table.items():
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(f"{shown}: weights.{key} must be a number, not {value!r}")
-        if not 0 <= value <= _WEIGHT_LIMIT:
-            raise ConfigError(f"{shown}: weights.{key} must be between 0 and {_WEIGHT_LIMIT:g}")
-    weights = Weights(**{k: float(v) for k, v in table.items()})
-    if weights.gap_years <= 0:
-        raise ConfigError(f"{shown}: weights.gap_years must be above 0")
+        if key == "gap_years":
+            low, high = _GAP_YEARS
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not low <= value <= high
+            ):
+                raise ConfigError(
+                    f"{shown}: weights.gap_years must be a number of years from {low:g} to "
+                    f"{high:g}, not {_shown_value.repr(value)}"
+                )
+            values[key] = float(value)
+        else:
+            values[key] = _number(shown, f"weights.{key}", value, _WEIGHT_LIMIT)
+    weights = Weights(**values)
     if weights.same_specialty <= 2 * weights.max_positive():
         raise ConfigError(
             f"{shown}: weights.same_specialty must exceed twice the best positive score "
@@ -174,7 +361,8 @@ TEMPLATE = """\
 # blind = ["Tenure band", "Team"]   # never used for pairing, even if the name looks useful
 
 [weights]
-# How a pair is scored (defaults shown). same_specialty must stay above twice the best
+# How a pair is scored (defaults shown). Each weight is 0 (off) or from 0.001 to 100;
+# gap_years is from 1 to 100. same_specialty must stay above twice the best
 # positive score (2 * teach + mutual + cross_department + experience_gap).
 # teach = 1.0
 # mutual = 1.0
@@ -197,6 +385,9 @@ TEMPLATE = """\
 # paths = ["rounds"]     # earlier rounds' sheets (files or folders) not to repeat
 # rounds = 0             # count only the last N rounds as repeats; 0 = all given
 # older_penalty = 0.0    # what repeating an older round's pair costs (0: free; at most 50)
+
+[input]
+# max_mb = 512           # the most pairctl reads from one roster, list or sheet (1 to 65536)
 """
 
 ROSTER_HEADER = (
