@@ -4,6 +4,7 @@ disk, a terminal that cannot print every character. Real processes, real signals
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import resource
 import signal
@@ -115,21 +116,25 @@ def test_a_full_disk_is_one_line_exit_5_and_nothing_left(tmp_path: Path, suffix:
     assert list(out.parent.iterdir()) == []
 
 
-@POSIX
-def test_init_on_a_nearly_full_disk_writes_neither_file(tmp_path: Path) -> None:
-    # The template fits, the roster header does not: all or nothing.
-    from pairctl.config import TEMPLATE
+def test_init_on_a_nearly_full_disk_writes_neither_file(tmp_path: Path, monkeypatch) -> None:
+    # The settings file fits, the roster template does not: all or nothing.
+    from typer.testing import CliRunner
 
-    done = subprocess.run(
-        [*PAIRCTL, "init", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        preexec_fn=lambda: _file_size_limit(len(TEMPLATE.encode()) + 10),
-        timeout=120,
-    )
-    assert done.returncode == ExitCode.CANNOT_WRITE, done.stderr
-    assert len(done.stderr.splitlines()) == 1
-    assert "Exception ignored" not in done.stderr
+    from pairctl.cli import app
+
+    real_write_text = Path.write_text
+
+    def disk_full_on_the_csv(self: Path, *args: object, **kwargs: object) -> int:
+        if ".roster-template.csv." in self.name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", disk_full_on_the_csv)
+    result = CliRunner().invoke(app, ["init", str(tmp_path)])
+    assert result.exit_code == ExitCode.CANNOT_WRITE
+    assert result.stderr.splitlines() == [
+        f"pairctl: error: cannot write {tmp_path / 'roster-template.csv'}: No space left on device"
+    ]
     assert list(tmp_path.iterdir()) == []
 
 

@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, Interrupted, OutputExistsError, PairctlError, UsageError
+from pairctl.errors import ExitCode, Interrupted, PairctlError, UsageError
 
 if TYPE_CHECKING:
     from pairctl.config import Settings
@@ -500,10 +500,20 @@ def _match(given: MatchRun) -> None:
 
         render_warnings(err, report.warnings)
         if run.as_json:
-            data = {**report_to_dict(report), "output": str(written) if written else None}
+            data = {
+                **report_to_dict(report),
+                "output": str(written) if written else None,
+                "settings": settings.path or None,
+            }
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         elif not run.quiet:
-            render_summary(make_console(sys.stdout), report, source=run.roster, outcome=outcome)
+            render_summary(
+                make_console(sys.stdout),
+                report,
+                source=run.roster,
+                outcome=outcome,
+                settings_path=settings.path,
+            )
         if run.strict and report.warnings:
             typer.echo(
                 f"pairctl: finished with {len(report.warnings)} warning(s) (--strict)", err=True
@@ -538,7 +548,7 @@ def explain(
     """
     with _reported(debug):
         from pairctl.core.explain import explain as explain_person
-        from pairctl.output.terminal import make_console, render_explanation
+        from pairctl.output.terminal import make_console, render_explanation, render_settings
         from pairctl.pipeline import plan_round
 
         run, settings = _with_settings(
@@ -586,12 +596,15 @@ def explain(
         if as_json:
             data = {
                 "person": key,
+                "settings": settings.path or None,
                 "chosen": [o.__dict__ for o in chosen],
                 "alternatives": [o.__dict__ for o in others],
             }
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            render_explanation(make_console(sys.stdout), key, chosen, others)
+            out = make_console(sys.stdout)
+            render_explanation(out, key, chosen, others)
+            render_settings(out, settings.path)
 
 
 @contextlib.contextmanager
@@ -619,7 +632,7 @@ def validate(
     with _reported(debug):
         from pairctl.config import find_settings
         from pairctl.core.validation import can_pair, check_roster
-        from pairctl.output.terminal import make_console, render_findings
+        from pairctl.output.terminal import make_console, render_findings, render_settings
         from pairctl.roster import read_roster
 
         settings = find_settings(roster, None)
@@ -631,17 +644,21 @@ def validate(
             mapping=mapping,
             blind=settings.blind,
             stdin=sys.stdin.buffer if roster == "-" else None,
+            max_bytes=settings.max_input_bytes,
         )
         findings = check_roster(read)
         if as_json:
             data = {
                 "roster": roster,
                 "can_pair": can_pair(findings),
+                "settings": settings.path or None,
                 "findings": [f.__dict__ for f in findings],
             }
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            render_findings(make_console(sys.stdout), roster, findings)
+            out = make_console(sys.stdout)
+            render_findings(out, roster, findings)
+            render_settings(out, settings.path)
         if not can_pair(findings):
             raise typer.Exit(int(ExitCode.BAD_ROSTER))
 
@@ -657,23 +674,30 @@ def init(
     """Write a commented pairctl.toml and a roster template (header only) to start a programme."""
     with _reported(debug):
         from pairctl.config import FILE_NAME, ROSTER_HEADER, TEMPLATE
-        from pairctl.output.atomic import atomic_write
+        from pairctl.output.atomic import atomic_write_all
+        from pairctl.output.lock import folder_lock
 
-        files = (
-            (FILE_NAME, TEMPLATE, "utf-8"),
+        def settings_file(tmp: Path) -> None:
+            tmp.write_text(TEMPLATE, encoding="utf-8")
+            # Never writable by others, whatever the umask: pairctl refuses to trust such a
+            # settings file when it finds one beside a roster.
+            tmp.chmod(0o644)
+
+        def roster_template(tmp: Path) -> None:
             # With a BOM, so Excel shows accented names typed into it correctly.
-            ("roster-template.csv", ROSTER_HEADER, "utf-8-sig"),
-        )
-        taken = [str(folder / name) for name, _, _ in files if (folder / name).exists()]
-        if taken and not force:
-            raise OutputExistsError(f"{', '.join(taken)}: already exists; use --force to replace")
-        for name, text, encoding in files:
-            # Bound per file: a closure would see only the loop's last values.
-            def save(tmp: Path, text: str = text, encoding: str = encoding) -> None:
-                tmp.write_text(text, encoding=encoding)
+            tmp.write_text(ROSTER_HEADER, encoding="utf-8-sig")
 
-            written = atomic_write(folder / name, save, replace=force)
-            typer.echo(f"Wrote {_one_line(str(written))}")
+        # The folder lock: a `match` run cleaning stale temporary files there waits its turn.
+        with folder_lock(folder):
+            written = atomic_write_all(
+                [
+                    (folder / FILE_NAME, settings_file),
+                    (folder / "roster-template.csv", roster_template),
+                ],
+                replace=force,
+            )
+        for path in written:
+            typer.echo(f"Wrote {_one_line(str(path))}")
 
 
 def main() -> None:

@@ -72,23 +72,34 @@ def plan_round(
         mapping=request.mapping,
         blind=settings.blind,
         stdin=sys.stdin.buffer if request.roster == "-" else None,
+        max_bytes=settings.max_input_bytes,
     )
     model = score_roster(roster, settings.weights)
     keys = [p.key for p in roster.people]
     reasons = reporting_line_pairs(roster.people, request.chain_depth)
     for path in request.avoid:
-        reasons.update(avoid_pairs(read_pair_list(path, keys), roster.people))
+        reasons.update(
+            avoid_pairs(read_pair_list(path, keys, settings.max_input_bytes), roster.people)
+        )
     if reasons:
         model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
     pins = check_pins(
-        [pair for path in request.pin for pair in read_pair_list(path, keys)], reasons, keys
+        [
+            pair
+            for path in request.pin
+            for pair in read_pair_list(path, keys, settings.max_input_bytes)
+        ],
+        reasons,
+        keys,
     )
     absent = taking_no_part(roster.people, today)
     for a, b in pins:
         for person in (a, b):
             if person in absent:
                 raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
-    rounds = read_history(request.history, keys) if request.history else []
+    rounds = (
+        read_history(request.history, keys, settings.max_input_bytes) if request.history else []
+    )
     # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
     recent_from = len(rounds) - request.history_rounds if request.history_rounds else 0
     earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]

@@ -266,7 +266,7 @@ def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    with pytest.raises(RosterError, match=r"is a directory") as caught:
+    with pytest.raises(RosterError, match=r"is a folder, not a file") as caught:
         read_roster(str(tmp_path))
     assert caught.value.message.startswith(f"{tmp_path}: ")
 

@@ -41,10 +41,16 @@ def check_output(path: Path, roster_path: str, *, force: bool) -> Path:
     error = unsupported_format(path)
     if error is not None:
         raise error
-    if roster_path != "-" and path.exists() and path.resolve() == Path(roster_path).resolve():
-        raise OutputError(f"{path}: that is the input roster; pairctl never writes over it")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name such as {path / 'pairs.xlsx'}")
-    if path.exists() and not force:
+    try:
+        exists = path.exists()
+        if exists and roster_path != "-" and path.resolve() == Path(roster_path).resolve():
+            raise OutputError(f"{path}: that is the input roster; pairctl never writes over it")
+        if path.is_dir():
+            raise OutputError(
+                f"{path}: is a folder; give a file name such as {path / 'pairs.xlsx'}"
+            )
+    except OSError as problem:  # a name too long for the filesystem, a loop of links, ...
+        raise OutputError(f"cannot write {path}: {problem.strerror or problem}") from None
+    if exists and not force:
         raise OutputExistsError(f"{path}: already exists; use --force to replace it")
     return path

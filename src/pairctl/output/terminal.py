@@ -144,8 +144,18 @@ def render_warnings(console: Console, warnings: tuple[str, ...]) -> None:
         console.print(Text(f"warning: {message_line(warning)}"))
 
 
-def render_summary(console: Console, report: RunReport, *, source: str, outcome: str) -> None:
-    """Print the run's headline figures, the first pairs and what was written."""
+def render_settings(console: Console, settings_path: str) -> None:
+    """Name the settings file a run read, so a file nobody expected is seen (nothing when
+    none was read)."""
+    if settings_path:
+        console.print(Text(f"Settings: {message_line(settings_path)}"))
+
+
+def render_summary(
+    console: Console, report: RunReport, *, source: str, outcome: str, settings_path: str = ""
+) -> None:
+    """Print the run's headline figures, the first pairs, the settings file and what was
+    written."""
     m = report.metrics
     plain = console.color_system is None
     head = Text()
@@ -158,6 +168,7 @@ def render_summary(console: Console, report: RunReport, *, source: str, outcome:
     console.print(Text(f"Quality: {report.quality.describe()}"))
     console.print(_mix_table(report, plain))
     console.print(_pairs_table(report, plain))
+    render_settings(console, settings_path)
     console.print(Text(message_line(outcome)))
 
 

@@ -62,54 +62,59 @@ _CHUNK = 1024 * 1024
 
 
 def read_source(
-    path: str, stdin: BinaryIO | None, limit: int = MAX_INPUT_BYTES
+    path: str,
+    stdin: BinaryIO | None,
+    limit: int = MAX_INPUT_BYTES,
+    *,
+    too_big: str = "raise [input] max_mb in pairctl.toml if it really is a roster",
 ) -> tuple[str, bytes]:
     """The name to show in messages and the raw bytes of an input file ('-': `stdin`).
 
-    Only regular files are read (a FIFO would block forever, a device never ends), and at
-    most `limit` bytes: anything else is a one-line RosterError before memory is spent.
+    Only regular files are read (a FIFO would block forever, a device never ends, and
+    opening some devices acts), and at most `limit` bytes: anything else is a one-line
+    RosterError before memory is spent. `too_big` is the advice for a file over `limit`.
     """
     if path == "-":
         if stdin is None:
             raise UsageError("roster '-' means standard input, but no standard input was given")
         try:
-            return "<stdin>", _read_capped(stdin, "<stdin>", limit)
+            return "<stdin>", _read_capped(stdin, "<stdin>", limit, too_big)
         except OSError as error:
             raise RosterError(f"<stdin>: cannot read ({error.strerror or error})") from None
     try:
-        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+        # Checked before opening, and again on what was opened (the name may be swapped
+        # meanwhile); O_NONBLOCK so that even then a FIFO cannot make the open wait.
+        _refuse_unless_regular(path, os.stat(path), limit, too_big)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise RosterError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RosterError(f"{path}: is a directory, not a roster file") from None
     except PermissionError:
         raise RosterError(f"{path}: cannot read the file (permission denied)") from None
     except OSError as error:
         raise RosterError(f"{path}: cannot read the file ({error.strerror or error})") from None
     except ValueError as error:  # a NUL or an unencodable character in the path
         raise RosterError(f"{path!r}: not a usable file name ({error})") from None
-    info = os.fstat(fd)
-    problem = None
-    if stat.S_ISDIR(info.st_mode):
-        problem = "is a directory, not a roster file"
-    elif not stat.S_ISREG(info.st_mode):
-        problem = (
-            f"not a regular file ({_file_kind(info.st_mode)}); pairctl reads only ordinary files"
-        )
-    elif info.st_size > limit:
-        problem = _too_big(info.st_size, limit)
-    if problem is not None:
-        os.close(fd)
-        raise RosterError(f"{path}: {problem}")
     with os.fdopen(fd, "rb") as handle:
+        _refuse_unless_regular(path, os.fstat(fd), limit, too_big)
         try:
-            return path, _read_capped(handle, path, limit)
+            return path, _read_capped(handle, path, limit, too_big)
         except OSError as error:
             raise RosterError(f"{path}: cannot read the file ({error.strerror or error})") from None
 
 
-def _read_capped(stream: BinaryIO, shown: str, limit: int) -> bytes:
+def _refuse_unless_regular(path: str, info: os.stat_result, limit: int, too_big: str) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise RosterError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise RosterError(
+            f"{path}: not a regular file ({file_kind(info.st_mode)}); "
+            "pairctl reads only ordinary files"
+        )
+    if info.st_size > limit:
+        raise RosterError(f"{path}: {_too_big(info.st_size, limit, too_big)}")
+
+
+def _read_capped(stream: BinaryIO, shown: str, limit: int, too_big: str) -> bytes:
     """At most `limit` bytes of `stream`; a RosterError as soon as there are more."""
     chunks: list[bytes] = []
     total = 0
@@ -120,18 +125,23 @@ def _read_capped(stream: BinaryIO, shown: str, limit: int) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
         if total > limit:
-            raise RosterError(f"{shown}: {_too_big(None, limit)}")
+            raise RosterError(f"{shown}: {_too_big(None, limit, too_big)}")
 
 
-def _too_big(size: int | None, limit: int) -> str:
-    found = "larger" if size is None else f"{size / 2**20:,.0f} MB, larger"
-    return (
-        f"the file is {found} than the {limit / 2**20:,.0f} MB pairctl reads "
-        "(raise [input] max_mb in pairctl.toml if it really is a roster)"
-    )
+def _too_big(size: int | None, limit: int, advice: str) -> str:
+    found = "larger" if size is None else f"{_amount(size)}, larger"
+    return f"the file is {found} than the {_amount(limit)} pairctl reads ({advice})"
 
 
-def _file_kind(mode: int) -> str:
+def _amount(size: int) -> str:
+    # Whole megabytes as such; anything else exactly, so "1 MB, larger than 1 MB" never shows.
+    if size % 2**20 == 0 or size >= 100 * 2**20:
+        return f"{size / 2**20:,.0f} MB"
+    return f"{size:,} bytes"
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, in a user's words."""
     if stat.S_ISFIFO(mode):
         return "a named pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
