@@ -277,6 +277,24 @@ def test_a_two_column_history_of_keys_is_read(tmp_path):
     assert again["run_info"]["Earlier pairs not to repeat"] == "20"
 
 
+def test_keys_that_look_like_formulas_are_recognised_in_pairctls_own_csv_history(tmp_path):
+    # The CSV sheet writes '=E1 for the key =E1 (so Excel does not run it); read back as
+    # history it must still be that person, or every pair would silently repeat.
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ID,Specialty\n=E1,Eng\n-E2,Sales\n+E3,Eng\n@E4,Sales\n", encoding="utf-8")
+    first = tmp_path / "round-1.csv"
+    assert run("match", str(roster), "-o", str(first)).exit_code == 0
+    assert "'=E1" in first.read_text(encoding="utf-8-sig")
+    result = run("match", str(roster), "--dry-run", "--json", "--history", str(first))
+    data = json.loads(result.stdout)
+    assert data["run_info"]["Earlier pairs not to repeat"] == "2"
+    before = {
+        frozenset(p["members"])
+        for p in json.loads(run("match", str(roster), "--dry-run", "--json").stdout)["pairs"]
+    }
+    assert not before & {frozenset(p["members"]) for p in data["pairs"]}
+
+
 def test_a_repeat_is_made_only_when_unavoidable_and_then_flagged(tmp_path):
     roster = tmp_path / "two.csv"
     roster.write_text("ID,Specialty\nA,Eng\nB,Sales\n", encoding="utf-8")

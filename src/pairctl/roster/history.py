@@ -13,6 +13,7 @@ from itertools import combinations
 from pathlib import Path
 
 from pairctl.errors import RosterError
+from pairctl.output.neutralise import safe_cell
 from pairctl.roster.sources import (
     MAX_INPUT_BYTES,
     cell_text,
@@ -56,6 +57,10 @@ def read_history(
     the roster, and the file's name. A folder's files count in name order (dated names sort
     by date); several --history paths in the order given."""
     index = {k: i for i, k in enumerate(keys)}
+    # pairctl's own CSV puts a ' before a key that could start a formula (`=E1`, `a;-b`):
+    # read back, that spelling is the same person.
+    for i, key in enumerate(keys):
+        index.setdefault(safe_cell(key), i)
     rounds = []
     for path in history_files(paths):
         pairs = []
