@@ -52,3 +52,12 @@ def test_warnings_are_printed_as_written(monkeypatch):
     stream = io.StringIO()
     render_warnings(make_console(stream, is_terminal=True), ("key [admin] :smile: is odd",))
     assert "warning: key [admin] :smile: is odd" in stream.getvalue()
+
+
+def test_an_empty_no_color_leaves_colour_on(monkeypatch):
+    # no-color.org: NO_COLOR counts only when it is set to something.
+    monkeypatch.setenv("NO_COLOR", "")
+    stream = io.StringIO()
+    console = make_console(stream, is_terminal=True)
+    render_summary(console, sample_report(), source="roster.xlsx", outcome="Wrote pairs.xlsx")
+    assert COLOUR.search(stream.getvalue())

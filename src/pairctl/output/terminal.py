@@ -34,7 +34,8 @@ def make_console(stream: IO[str], *, is_terminal: bool | None = None) -> Console
             force_terminal=True,
             highlight=False,
             emoji=False,
-            no_color="NO_COLOR" in os.environ,
+            # no-color.org: set and not empty; NO_COLOR= (empty) leaves colour on.
+            no_color=bool(os.environ.get("NO_COLOR")),
         )
     return Console(
         file=stream,
