@@ -20,10 +20,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pairctl.core.explain import Option
 from pairctl.core.report import GroupView, Metrics, RunReport
+from pairctl.core.validation import Finding
 from pairctl.output.atomic import atomic_write
 
 DECIMALS = 4
@@ -80,7 +83,43 @@ def _metrics(metrics: Metrics) -> dict[str, Any]:
     }
 
 
+def explanation_to_dict(
+    person: str, chosen: Sequence[Option], others: Sequence[Option]
+) -> dict[str, Any]:
+    """`pairctl explain --json`: `{"person", "chosen": [...], "alternatives": [...]}`, each
+    candidate with its score and parts rounded (a part that is zero is left out)."""
+    return {
+        "person": person,
+        "chosen": [_option(o) for o in chosen],
+        "alternatives": [_option(o) for o in others],
+    }
+
+
+def _option(option: Option) -> dict[str, Any]:
+    return {
+        "key": option.key,
+        "name": option.name,
+        "score": _number(option.score),
+        "parts": {k: _number(v) for k, v in option.parts.items() if _number(v)},
+        "teaches": list(option.teaches),
+        "learns": list(option.learns),
+        "verdict": option.verdict,
+    }
+
+
+def findings_to_dict(roster: str, findings: Sequence[Finding], can_pair: bool) -> dict[str, Any]:
+    """`pairctl validate --json`: `{"roster", "can_pair", "findings": [{level, topic,
+    message}]}`."""
+    return {
+        "roster": roster,
+        "can_pair": can_pair,
+        "findings": [{"level": f.level, "topic": f.topic, "message": f.message} for f in findings],
+    }
+
+
 def _number(value: float) -> float | int | None:
+    """A figure for JSON: rounded, never NaN or infinite (null), never -0.0."""
     if isinstance(value, float):
-        return round(value, DECIMALS) if math.isfinite(value) else None
+        # + 0.0 turns -0.0 into 0.0: a rule term that did not apply is no "minus zero".
+        return round(value, DECIMALS) + 0.0 if math.isfinite(value) else None
     return value

@@ -25,17 +25,23 @@ FIRST_PAIRS = 10
 _PLAIN_WIDTH = 10_000
 
 
-def make_console(stream: IO[str], *, is_terminal: bool | None = None) -> Console:
-    """A console for `stream`: colour on a terminal (unless NO_COLOR), plain and wide otherwise."""
+def make_console(
+    stream: IO[str], *, is_terminal: bool | None = None, no_color: bool | None = None
+) -> Console:
+    """A console for `stream`: colour on a terminal (unless NO_COLOR), plain and wide otherwise.
+
+    `is_terminal` and `no_color` default to what the stream and the environment say."""
     tty = stream.isatty() if is_terminal is None else is_terminal
+    if no_color is None:
+        # no-color.org: set and not empty; NO_COLOR= (empty) leaves colour on.
+        no_color = bool(os.environ.get("NO_COLOR"))
     if tty:
         return Console(
             file=stream,
             force_terminal=True,
             highlight=False,
             emoji=False,
-            # no-color.org: set and not empty; NO_COLOR= (empty) leaves colour on.
-            no_color=bool(os.environ.get("NO_COLOR")),
+            no_color=no_color,
         )
     return Console(
         file=stream,

@@ -1,0 +1,46 @@
+"""The Run info sheet of a round, built in one place: enough to trace a sheet back to its
+exact input, settings and rules."""
+
+from __future__ import annotations
+
+from pairctl.config import Settings
+from pairctl.core.summary import run_info_rows
+from pairctl.pipeline import PlannedRound, RoundRequest
+
+
+def round_info(
+    planned: PlannedRound,
+    request: RoundRequest,
+    settings: Settings,
+    *,
+    version: str,
+    run_at: str,
+) -> list[tuple[str, str]]:
+    """Every Run info row: the roster and scoring (core), then the rules and history."""
+    depth, rounds = request.chain_depth, request.history_rounds
+    rows = run_info_rows(
+        planned.roster,
+        weights_text=settings.weights.as_text(),
+        seed=request.seed,
+        solver=planned.pairing.solver,
+        odd=request.odd,
+        version=version,
+        run_at=run_at,
+    )
+    pins = f"{len(planned.pins)} ({', '.join(request.pin)})" if planned.pins else "(none)"
+    return [
+        *rows,
+        (
+            "Reporting-line rule",
+            f"no pairs within {depth} level{'s' if depth != 1 else ''} of one chain"
+            if depth
+            else "off",
+        ),
+        ("Avoid lists", ", ".join(request.avoid) or "(none)"),
+        ("Pairs forbidden by rules", str(len(planned.reasons))),
+        ("Pinned pairs", pins),
+        ("History", ", ".join(request.history) or "(none)"),
+        ("Settings file", settings.path or "(none)"),
+        ("Earlier pairs not to repeat", str(planned.earlier_pairs)),
+        ("History rounds counted", f"last {rounds}" if rounds else "all given"),
+    ]

@@ -1,0 +1,227 @@
+"""What each command does once its options are parsed: read the settings, merge, run the
+pipeline, hand the result to a writer and a renderer. `pairctl.cli` only declares them.
+
+Heavy imports (numpy, openpyxl, calamine) happen inside, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from pairctl import __version__
+from pairctl.errors import ExitCode, UsageError
+from pairctl.shell.environment import Environment
+from pairctl.shell.errors import say
+from pairctl.shell.options import Given, merge, merged_mapping
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where and how `match` hands over its result."""
+
+    output: Path | None
+    dry_run: bool
+    force: bool
+    quiet: bool
+    strict: bool
+    as_json: bool
+
+
+def match(given: Given, env: Environment, delivery: Delivery) -> None:
+    """Pair a round, write its sheet (unless a dry run) and say what happened."""
+    from pairctl.config import find_settings
+    from pairctl.core.summary import build_report
+    from pairctl.output import unsupported_format, write_report
+    from pairctl.output.atomic import remove_stale_temps
+    from pairctl.output.destination import check_output, default_output, next_dated_name
+    from pairctl.output.json_out import report_to_dict
+    from pairctl.output.lock import folder_lock
+    from pairctl.output.terminal import progress_reporter, render_summary, render_warnings
+    from pairctl.pipeline import plan_round
+    from pairctl.run_info import round_info
+
+    settings = find_settings(given.roster, given.config)
+    request = merge(given, settings)
+    now = env.now()
+    target = None
+    if delivery.dry_run:
+        # A dry run writes nothing, but an output it could never write is still a mistake.
+        problem = unsupported_format(delivery.output) if delivery.output else None
+        if problem is not None:
+            raise problem
+    else:
+        # Check the destination before the work, so a bad -o fails fast and writes nothing.
+        target = check_output(
+            delivery.output or default_output(given.roster, now.date()),
+            given.roster,
+            force=delivery.force,
+        )
+    err = env.err()
+    with contextlib.ExitStack() as hold:
+        if target is not None:
+            # One run at a time per output folder: a second one fails at once, cleanly.
+            hold.enter_context(folder_lock(target.parent))
+            remove_stale_temps(target)
+        planned = plan_round(
+            request,
+            settings,
+            now.date(),
+            lambda people: progress_reporter(err, people, quiet=delivery.as_json),
+        )
+        info = round_info(
+            planned, request, settings, version=__version__, run_at=now.isoformat("T", "seconds")
+        )
+        report = build_report(
+            planned.roster,
+            planned.model,
+            planned.pairing,
+            odd=request.odd,
+            run_info=info,
+            quality=planned.quality,
+        )
+        written = None
+        if target is not None:
+            # A dated default name moves on to -2, -3 if another run takes it meanwhile; a
+            # name given with -o is replaced only with --force.
+            written = write_report(
+                report,
+                target,
+                replace=delivery.force,
+                next_name=None if delivery.output else next_dated_name,
+            )
+    render_warnings(err, report.warnings)
+    if delivery.as_json:
+        data = {
+            **report_to_dict(report),
+            "output": str(written) if written else None,
+            "settings": settings.path or None,
+        }
+        _print_json(env, data)
+    elif not delivery.quiet:
+        render_summary(
+            env.out(),
+            report,
+            source=given.roster,
+            outcome=f"Wrote {written}" if written else "Dry run: nothing written.",
+            settings_path=settings.path,
+        )
+    if delivery.strict and report.warnings:
+        count = len(report.warnings)
+        say(env, f"pairctl: finished with {count} warning{'s' if count != 1 else ''} (--strict)")
+        raise typer.Exit(int(ExitCode.WARNINGS))
+
+
+def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
+    """Why one person got their partner: the chosen one and the next best, taken apart."""
+    from pairctl.config import find_settings
+    from pairctl.core.explain import explain as explain_person
+    from pairctl.output.json_out import explanation_to_dict
+    from pairctl.output.terminal import render_explanation, render_settings
+    from pairctl.pipeline import plan_round
+
+    settings = find_settings(given.roster, given.config)
+    planned = plan_round(merge(given, settings), settings, env.now().date(), _no_progress)
+    keys = [p.key for p in planned.roster.people]
+    if key not in keys:
+        raise UsageError(f"{given.roster}: no one on the roster has the key {key!r}")
+    chosen, others = explain_person(
+        planned.roster,
+        planned.model,
+        planned.pairing,
+        keys.index(key),
+        planned.reasons,
+        planned.absent,
+    )
+    if as_json:
+        data = explanation_to_dict(key, chosen, others)
+        _print_json(env, {**data, "settings": settings.path or None})
+        return
+    out = env.out()
+    render_explanation(out, key, chosen, others)
+    render_settings(out, settings.path)
+
+
+def validate(given: Given, env: Environment, *, as_json: bool) -> None:
+    """Read and check a roster without pairing; exit 3 when it cannot be paired."""
+    from pairctl.config import find_settings
+    from pairctl.core.validation import can_pair, check_roster
+    from pairctl.output.json_out import findings_to_dict
+    from pairctl.output.terminal import render_findings, render_settings
+    from pairctl.roster import read_roster
+
+    settings = find_settings(given.roster, given.config)
+    read = read_roster(
+        given.roster,
+        collect_problems=True,
+        sheet=given.sheet,
+        mapping=merged_mapping(given, settings),
+        blind=settings.blind,
+        stdin=env.stdin if given.roster == "-" else None,
+        max_bytes=settings.max_input_bytes,
+    )
+    findings = check_roster(read)
+    if as_json:
+        data = findings_to_dict(given.roster, findings, can_pair(findings))
+        _print_json(env, {**data, "settings": settings.path or None})
+    else:
+        out = env.out()
+        render_findings(out, given.roster, findings)
+        render_settings(out, settings.path)
+    if not can_pair(findings):
+        raise typer.Exit(int(ExitCode.BAD_ROSTER))
+
+
+def init(env: Environment, folder: Path, *, force: bool) -> None:
+    """Write a commented pairctl.toml and a roster template, both or neither."""
+    from pairctl.config import FILE_NAME, ROSTER_HEADER, TEMPLATE
+    from pairctl.errors import OutputError
+    from pairctl.output.atomic import atomic_write_all
+    from pairctl.output.lock import folder_lock
+
+    def settings_file(tmp: Path) -> None:
+        tmp.write_text(TEMPLATE, encoding="utf-8")
+        # Never writable by others, whatever the umask: pairctl refuses to trust such a
+        # settings file when it finds one beside a roster.
+        tmp.chmod(0o644)
+
+    def roster_template(tmp: Path) -> None:
+        # With a BOM, so Excel shows accented names typed into it correctly.
+        tmp.write_text(ROSTER_HEADER, encoding="utf-8-sig")
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create {folder}: {error.strerror or error}") from None
+    # The folder lock: a `match` run cleaning stale temporary files there waits its turn.
+    with folder_lock(folder):
+        files = [
+            (folder / FILE_NAME, settings_file),
+            (folder / "roster-template.csv", roster_template),
+        ]
+        written = atomic_write_all(files, replace=force)
+    for path in written:
+        env.out().print(_plain_line(f"Wrote {path}"))
+
+
+def _plain_line(text: str) -> Any:
+    from rich.text import Text
+
+    from pairctl.output.printable import message_line
+
+    return Text(message_line(text))
+
+
+def _print_json(env: Environment, data: dict[str, Any]) -> None:
+    env.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+@contextlib.contextmanager
+def _no_progress(_people: int) -> Iterator[Any]:
+    yield lambda _text: None
