@@ -112,7 +112,7 @@ def init(
             metavar="FOLDER", help="Where to write (created if missing; default: here)."
         ),
     ] = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    force: Force = False,
 ) -> None:
     """Write a commented pairctl.toml and a roster template (header only) to start a programme."""
     commands.init(env, folder, force=force)

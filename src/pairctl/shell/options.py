@@ -178,7 +178,7 @@ Strict = Annotated[
 Json = Annotated[
     bool, typer.Option("--json", help="Print one JSON object to stdout instead of the summary.")
 ]
-Force = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+Force = Annotated[bool, typer.Option("--force", help="Replace existing output files.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 

@@ -1,0 +1,145 @@
+"""The shell as one: the same option behaves the same on every command, flags win over the
+settings file everywhere, and the environment (a terminal or not, colour) is injected."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cli_helpers import run, small_roster, write_csv
+from typer.testing import CliRunner
+
+from pairctl.cli import app
+from pairctl.errors import ExitCode
+from pairctl.shell.environment import Environment
+
+
+@pytest.mark.parametrize("command", ["match", "explain"])
+def test_a_seed_out_of_range_is_refused_by_every_command(tmp_path, command):
+    roster = small_roster(tmp_path / "roster.csv")
+    args = [command, str(roster), *(["E001"] if command == "explain" else []), "--dry-run"]
+    args = [a for a in args if not (command == "explain" and a == "--dry-run")]
+    result = run(*args, "--seed", "99999999999")
+    assert result.exit_code == ExitCode.USAGE
+    assert len(result.stderr.splitlines()) == 1 and "--seed" in result.stderr
+
+
+def test_validate_lets_map_win_over_the_settings_files_columns(tmp_path):
+    roster = write_csv(
+        tmp_path / "roster.csv",
+        [["E1", "Eng", "Sales"], ["E2", "Sales", "Eng"], ["E3", "Ops", "Eng"]],
+        header=["ID", "Team A", "Team B"],
+    )
+    (tmp_path / "pairctl.toml").write_text('[columns]\nspecialty = "Team A"\n', encoding="utf-8")
+    result = run("validate", str(roster), "--map", "specialty=Team B", "--json")
+    assert result.exit_code == 0, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert any("Team B" in f["message"] for f in findings), findings
+    assert not any("'Team A'" in f["message"] and f["topic"] == "specialty" for f in findings)
+
+
+def test_validate_takes_config(tmp_path):
+    roster = write_csv(
+        tmp_path / "roster.csv", [["E1", "Eng"], ["E2", "Sales"]], header=["ID", "Crew"]
+    )
+    settings = tmp_path / "elsewhere.toml"
+    settings.write_text('[columns]\nspecialty = "Crew"\n', encoding="utf-8")
+    result = run("validate", str(roster), "--config", str(settings), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["settings"] == str(settings)
+
+
+def test_a_dry_run_refuses_an_output_it_could_never_write(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    result = run("match", str(roster), "--dry-run", "-o", str(tmp_path / "out.txt"))
+    assert result.exit_code == ExitCode.USAGE
+    assert "'.txt' is not a supported output" in result.stderr
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_init_creates_a_missing_folder(tmp_path):
+    folder = tmp_path / "new" / "programme"
+    result = run("init", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["pairctl.toml", "roster-template.csv"]
+    assert (folder / "pairctl.toml").stat().st_mode & 0o022 == 0
+
+
+def _env(stdout: io.StringIO, stderr: io.StringIO, *, terminal: bool, no_color=False):
+    return Environment(
+        stdout=stdout,
+        stderr=stderr,
+        stdin=None,
+        stdout_is_terminal=terminal,
+        stderr_is_terminal=terminal,
+        no_color=no_color,
+    )
+
+
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])[;m]")
+
+
+def test_on_an_injected_terminal_the_summary_has_colour_and_without_one_none(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    for terminal, no_color, coloured in (
+        (True, False, True),
+        (True, True, False),
+        (False, False, False),
+    ):
+        out, err = io.StringIO(), io.StringIO()
+        env = _env(out, err, terminal=terminal, no_color=no_color)
+        result = CliRunner().invoke(app, ["match", str(roster), "--dry-run"], obj=env)
+        assert result.exit_code == 0, err.getvalue()
+        assert bool(COLOUR.search(out.getvalue())) is coloured, (terminal, no_color)
+        assert "Dry run: nothing written." in out.getvalue()
+
+
+def test_the_spinner_runs_only_on_a_terminal(tmp_path, monkeypatch):
+    import pairctl.output.terminal as terminal
+
+    monkeypatch.setattr(terminal, "PROGRESS_FROM", 2)  # the spinner's threshold, lowered
+    seen = []
+    real_status = terminal.Console.status
+
+    def status(self, *args, **kwargs):
+        seen.append(args[0] if args else "")
+        return real_status(self, *args, **kwargs)
+
+    monkeypatch.setattr(terminal.Console, "status", status)
+    roster = small_roster(tmp_path / "roster.csv")
+    for on_terminal in (True, False):
+        env = _env(io.StringIO(), io.StringIO(), terminal=on_terminal)
+        result = CliRunner().invoke(app, ["match", str(roster), "--dry-run"], obj=env)
+        assert result.exit_code == 0
+    assert seen == ["pairing"]  # once: the terminal run, not the piped one
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "{roster}"], ["match", "{roster}", "--dry-run"], ["explain", "{roster}", "E001"]],
+)
+def test_a_closed_stdout_is_a_quiet_exit_for_every_command(tmp_path, args):
+    roster = small_roster(tmp_path / "roster.csv")
+
+    class Closed(io.StringIO):
+        def write(self, _text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    env = _env(Closed(), io.StringIO(), terminal=False)
+    argv = [a.format(roster=roster) for a in args]
+    result = CliRunner().invoke(app, argv, obj=env)
+    assert result.exit_code == 1  # Click's quiet exit for a closed pipe
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_no_option_is_declared_twice_in_the_shell():
+    src = Path(__file__).resolve().parent.parent / "src" / "pairctl"
+    files = [src / "cli.py", *sorted((src / "shell").glob("*.py"))]
+    source = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    declared = re.findall(r'typer\.Option\(\s*"(--[a-z-]+)"', source)
+    assert "--seed" in declared and "--map" in declared
+    assert len(declared) == len(set(declared)), declared
+    assert "As for match" not in source
