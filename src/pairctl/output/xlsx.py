@@ -76,9 +76,11 @@ def _write_sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
 
     widths = _widths(table)
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        # types-openpyxl lacks these on write-only sheets, which have them at run time.
+        sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{1 + len(table.rows)}"
+    last_cell = f"{get_column_letter(len(table.header))}{1 + len(table.rows)}"
+    sheet.auto_filter.ref = f"A1:{last_cell}"  # type: ignore[attr-defined]
 
     sheet.append([header(title) for title in table.header])
     for row in table.rows:
@@ -124,7 +126,7 @@ def _add_chart(sheet: WriteOnlyWorksheet, block: Block, header_row: int, anchor:
     if block.chart == "bar":
         chart.grouping = "stacked"
         chart.overlap = 100
-    sheet.add_chart(chart, anchor)
+    sheet.add_chart(chart, anchor)  # type: ignore[misc]  # the stubs type it for Worksheet only
 
 
 def _widths(table: Table) -> list[float]:

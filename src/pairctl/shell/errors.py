@@ -82,9 +82,11 @@ class OneLineErrors(TyperGroup):
     """Option and argument mistakes as one `pairctl: error:` line with exit code 2, instead of
     the usual usage block, so every failure reads the same in a cron mail."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone_mode = kwargs.pop("standalone_mode", True)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            # Never standalone: our except below must see the error (args hold no such flag).
+            code = super().main(*args, **kwargs, standalone_mode=False)  # type: ignore[misc]
         except Exception as err:
             # Click's errors (bad option, missing argument) carry their own text and code;
             # everything else was already turned into an exit code inside the command.
