@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pairctl.errors import RosterError, UsageError
 from pairctl.roster import read_roster
+from pairctl.roster.sources import csv_grid
 
 from .builders import HEADER, PEOPLE, csv_text, write_csv, write_xlsx
 
@@ -358,3 +359,11 @@ def test_any_cell_text_survives_the_round_trip(
     assert keys(roster) == [k.strip() for k, _ in people]
     expected = ["" if s.strip().casefold() in ("na", "n/a") else s.strip() for _, s in people]
     assert [p.specialty for p in roster.people] == expected
+
+
+def test_quoted_cells_ending_in_a_lone_cr_are_not_taken_for_a_stray_quote() -> None:
+    # The CSV reader ends a line at a lone CR too; the stray-quote check must count the same
+    # lines, or a last row with a quoted "1\r" looks like a quote that never closes.
+    text = 'ID,Specialty\r\n"1\r",Eng\r\n"0\n",Sales\r\n'
+    grid, _ = csv_grid(text.encode(), "r.csv")
+    assert grid.rows[1:] == [["1\r", "Eng"], ["0\n", "Sales"]]

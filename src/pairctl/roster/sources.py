@@ -269,13 +269,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _last_record(text: str, lines_before: int) -> str:
-    """The raw text after the first `lines_before` lines."""
-    at = 0
-    for _ in range(lines_before):
-        at = text.find("\n", at) + 1
-        if at == 0:
-            return ""
-    return text[at:]
+    """The raw text after the first `lines_before` lines, counted as the CSV reader counts
+    them (a lone CR ends a line too)."""
+    lines = io.StringIO(text, newline="")
+    for _ in islice(lines, lines_before):
+        pass
+    return lines.read()
 
 
 def _sniff_sample(text: str) -> str:
