@@ -47,12 +47,17 @@ class PlannedRound:
 
     roster: Roster
     model: ScoreModel
-    reasons: Reasons
+    """Scores the whole roster, carrying the rules (with their reasons) and the history."""
     pins: list[tuple[int, int]]
     absent: dict[int, str]
     earlier_pairs: int
     pairing: Pairing
     quality: Quality
+
+    @property
+    def reasons(self) -> Reasons:
+        """The pairs the rules forbid (roster indices) and why, as the model holds them."""
+        return self.model.rules()
 
 
 def plan_round(
@@ -82,7 +87,7 @@ def plan_round(
             avoid_pairs(read_pair_list(path, keys, settings.max_input_bytes), roster.people)
         )
     if reasons:
-        model = model.with_blocked(np.array(sorted(reasons), dtype=np.int64))
+        model = model.with_blocked(reasons)
     pins = check_pins(
         [
             pair
@@ -118,7 +123,6 @@ def plan_round(
             odd=request.odd,
             solver=request.solver,
             progress=step,
-            rule_reasons=reasons,
         )
         step("measuring quality")
         # Judged on the people the matcher was free to pair (pinned pairs were given).
@@ -130,7 +134,6 @@ def plan_round(
     return PlannedRound(
         roster=roster,
         model=model,
-        reasons=reasons,
         pins=pins,
         absent=absent,
         earlier_pairs=len({(min(a, b), max(a, b)) for a, b in earlier}),

@@ -74,8 +74,8 @@ def test_no_rule_is_ever_broken_and_everyone_is_accounted_for(n, seed, depth, av
     reasons.update(avoid_pairs(listed, roster.people))
     model = score_roster(roster)
     if reasons:
-        model = model.with_blocked(np.array(sorted(reasons)))
-    pairing = match(model, [p.key for p in roster.people], seed=seed, odd=odd, rule_reasons=reasons)
+        model = model.with_blocked(reasons)
+    pairing = match(model, [p.key for p in roster.people], seed=seed, odd=odd)
     for group in pairing.groups:
         for x, y in combinations(group.members, 2):
             assert (min(x, y), max(x, y)) not in reasons
@@ -90,8 +90,8 @@ def test_the_top_of_the_tree_is_paired_and_nobody_within_two_levels():
     people = tuple(Person(**{**p.__dict__, "skills": ("x",), "wants": ("x",)}) for p in people)
     roster = Roster(people=people, has_skills=True, has_wants=True)
     reasons = reporting_line_pairs(people, depth=2)
-    model = score_roster(roster).with_blocked(np.array(sorted(reasons)))
-    pairing = match(model, [p.key for p in people], rule_reasons=reasons)
+    model = score_roster(roster).with_blocked(reasons)
+    pairing = match(model, [p.key for p in people])
     assert pairing.unmatched == ()
     pairs = {frozenset(people[i].key for i in g.members) for g in pairing.groups}
     assert pairs == {frozenset("AD"), frozenset("BE"), frozenset("CF")}
@@ -100,8 +100,8 @@ def test_the_top_of_the_tree_is_paired_and_nobody_within_two_levels():
 def test_when_the_only_partner_is_forbidden_both_are_listed_with_the_reason():
     people = chain("", "A")
     reasons = reporting_line_pairs(people, depth=1)
-    model = score_roster(Roster(people=people)).with_blocked(np.array(sorted(reasons)))
-    pairing = match(model, ["A", "B"], rule_reasons=reasons)
+    model = score_roster(Roster(people=people)).with_blocked(reasons)
+    pairing = match(model, ["A", "B"])
     assert pairing.groups == ()
     assert [(u.index, u.reason) for u in pairing.unmatched] == [
         (0, "no allowed partner left (A is B's direct manager)"),
@@ -128,10 +128,8 @@ def test_pins_are_kept_and_rules_still_hold_for_everyone_else(n, seed, pin_count
             pins.append((a, b))
     model = score_roster(roster)
     if reasons:
-        model = model.with_blocked(np.array(sorted(reasons)))
-    pairing = match_with_pins(
-        model, [p.key for p in roster.people], pins, seed=seed, odd=odd, rule_reasons=reasons
-    )
+        model = model.with_blocked(reasons)
+    pairing = match_with_pins(model, [p.key for p in roster.people], pins, seed=seed, odd=odd)
     groups = {frozenset(g.members) for g in pairing.groups}
     for a, b in pins:
         assert frozenset((a, b)) in groups
@@ -141,3 +139,31 @@ def test_pins_are_kept_and_rules_still_hold_for_everyone_else(n, seed, pin_count
             assert (min(x, y), max(x, y)) not in reasons
     placed = [i for g in pairing.groups for i in g.members] + [u.index for u in pairing.unmatched]
     assert sorted(placed) == list(range(n))
+
+
+def test_the_model_carries_each_rule_with_its_reason_wherever_its_rows_go():
+    people = chain("", "A", "B", "C")  # A manages B manages C manages D
+    reasons = reporting_line_pairs(people, depth=1)
+    model = score_roster(Roster(people=people)).with_blocked(reasons)
+    assert model.rules() == reasons
+    assert model.rule_reason(3, 2) == "C is D's direct manager"
+    assert model.rule_reason(0, 3) == ""
+    # Rows D, B, C: B-C and C-D stay forbidden, with their reasons; A's rule leaves with A.
+    moved = model.permuted(np.array([3, 1, 2]))
+    assert moved.rules() == {(1, 2): "B is C's direct manager", (0, 2): "C is D's direct manager"}
+    # A later reason for the same pair replaces the earlier one.
+    again = model.with_blocked({(2, 1): "B and C are on the avoid list (avoid.csv)"})
+    assert again.rule_reason(1, 2) == "B and C are on the avoid list (avoid.csv)"
+    assert len(again.rules()) == 3
+
+
+def test_a_rule_refused_in_the_rest_of_a_pinned_round_keeps_its_reason():
+    # A pinned with D; B and C, left to the matcher, may not pair (B manages C).
+    people = chain("", "", "B", "")
+    reasons = reporting_line_pairs(people, depth=1)
+    model = score_roster(Roster(people=people)).with_blocked(reasons)
+    pairing = match_with_pins(model, [p.key for p in people], [(0, 3)])
+    assert [(u.index, u.reason) for u in pairing.unmatched] == [
+        (1, "no allowed partner left (B is C's direct manager)"),
+        (2, "no allowed partner left (B is C's direct manager)"),
+    ]

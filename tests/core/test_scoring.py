@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pairctl.core.candidates import best_candidates
 from pairctl.core.matching import match
 from pairctl.core.model import Person, Roster
 from pairctl.core.scoring import Weights, lesson, score_roster, strength
@@ -34,7 +35,7 @@ def test_pair_scores_blocks_and_candidates_agree():
     a, b = np.triu_indices(25, k=1)
     np.testing.assert_allclose(model.pair_scores(a, b), dense[a, b])
     np.testing.assert_allclose(dense, dense.T)
-    idx, val = model.best_candidates(5)
+    idx, val = best_candidates(model, 5)
     for i in range(25):
         assert list(val[i]) == sorted(val[i], reverse=True)
         np.testing.assert_allclose(val[i], dense[i, idx[i]])

@@ -6,10 +6,8 @@ broken by that order, never by row position.
 
 The default engine (docs/scoring.md, "The matching"):
 
-1. candidates: each person's best partners by score: exact top lists up to
-   `DENSE_CANDIDATES_LIMIT` people (`ScoreModel.best_candidates`), a scored sample above it
-   (`ScoreModel.sampled_candidates`); members of a majority specialty also get a few
-   partners from their own specialty, since some of them must pair there;
+1. candidates: each person's best partners by score, a few random ones and, in a majority
+   specialty, some from their own (`pairctl.core.candidates`);
 2. seed: the assignment relaxation over those candidates (every person picks a partner,
    partners may not be shared, but "picks" need not be mutual), whose cycles are split into
    pairs, or above `RELAXATION_LIMIT` a greedy pass over the candidate edges; whoever is
@@ -27,8 +25,10 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from pairctl.core.candidates import candidates
 from pairctl.core.model import Group, Pairing, Unmatched
 from pairctl.core.scoring import ScoreModel
+from pairctl.core.words import plural
 from pairctl.errors import UsageError
 
 FloatArray = npt.NDArray[np.float64]
@@ -37,14 +37,9 @@ OddRule = Literal["trio", "leave-out"]
 Solver = Literal["greedy-swap", "exact"]
 Progress = Callable[[str], None]
 
-CANDIDATES = 30
-"""Partners kept per person. More adds little quality and costs time (docs/BENCHMARKS.md)."""
 EXACT_LIMIT = 1000
 """Largest roster the exact solver takes: it grows with the cube of the roster (about 3 minutes
 at 1,000 people here, docs/BENCHMARKS.md)."""
-DENSE_CANDIDATES_LIMIT = 5000
-"""Up to this many people every pair is scored to find the candidates (exact top lists);
-above it the candidates are a scored sample of promising partners (linear in the roster)."""
 RELAXATION_LIMIT = 30_000
 """Above this many people the assignment relaxation costs more than it brings (it grows
 faster than linearly); a greedy pass over the candidates seeds the swaps instead."""
@@ -53,10 +48,6 @@ ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 _EPS = 1e-9
 _MAX_ROUNDS = 200
 _COST_SCALE = 10_000.0
-# Random partners added to every candidate list (see _with_random_candidates).
-_RANDOM_CANDIDATES = 6
-# Candidate slots given to same-specialty partners when one specialty is a majority.
-_SAME_SPECIALTY_SLOTS = 8
 
 
 class TooLargeForExact(UsageError):
@@ -254,7 +245,7 @@ def improve_by_swaps(
             mate[q], mate[s] = s, q
             applied += 1
         if progress is not None:
-            progress(f"swaps: round {round_number + 1}, {applied} exchanges")
+            progress(f"swaps: round {round_number + 1}, {plural(applied, 'exchange')}")
     return mate
 
 
@@ -265,68 +256,13 @@ def _mates_from_pairs(pairs: list[tuple[int, int]], size: int) -> IntArray:
     return mate
 
 
-def _with_random_candidates(
-    model: ScoreModel, cand: IntArray, cand_scores: FloatArray, seed: int
-) -> tuple[IntArray, FloatArray]:
-    """The candidate lists plus a few seeded random partners each.
-
-    When many scores tie (a roster without skills columns scores every cross-specialty
-    pair almost alike), everyone's top list can name the same few people; the swaps can
-    then only exchange within that crowd. Random partners keep every part of the roster
-    within reach of a swap.
-    """
-    n = model.size
-    extra = min(_RANDOM_CANDIDATES, n - 1)
-    if extra <= 0:
-        return cand, cand_scores
-    rng = np.random.default_rng(seed + 1)
-    a = np.repeat(np.arange(n, dtype=np.int64), extra)
-    b = (a + 1 + rng.integers(0, n - 1, len(a))) % n  # anyone but oneself
-    scores = model.pair_scores(a, b).reshape(n, extra)
-    return (np.hstack([cand, b.reshape(n, extra)]), np.hstack([cand_scores, scores]))
-
-
-def _add_same_specialty_candidates(
-    model: ScoreModel, cand: IntArray, cand_scores: FloatArray, seed: int
-) -> None:
-    """Give members of a specialty holding more than half the roster some partners from their
-    own specialty (in place, in the last columns of their lists).
-
-    Their best candidates all come from other specialties, yet some of them must pair among
-    themselves; without same-specialty candidates the swaps could never improve those pairs.
-    """
-    major, count = model.largest_specialty()
-    if 2 * count <= model.size:
-        return
-    members = np.flatnonzero(model.specialty == major)
-    slots = min(_SAME_SPECIALTY_SLOTS, cand.shape[1], len(members) - 1)
-    if slots <= 0:
-        return
-    rng = np.random.default_rng(seed)
-    draws = 3 * slots
-    a = np.repeat(members, draws)
-    # Other members only: an offset of 1 .. len-1 round the member list.
-    position = np.repeat(np.arange(len(members)), draws)
-    b = members[(position + 1 + rng.integers(0, len(members) - 1, len(a))) % len(members)]
-    score = model.pair_scores(a, b).reshape(len(members), draws)
-    b = b.reshape(len(members), draws)
-    best = np.argsort(-score, axis=1, kind="stable")[:, :slots]
-    cand[members, -slots:] = np.take_along_axis(b, best, axis=1)
-    cand_scores[members, -slots:] = np.take_along_axis(score, best, axis=1)
-
-
 def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = None) -> IntArray:
     """Partners for everyone in canonical order (index n = the stand-in when n is odd)."""
     n = model.size
     score = _Scorer(model)
     if progress is not None:
         progress("scoring candidates")
-    if n <= DENSE_CANDIDATES_LIMIT:
-        cand, cand_scores = model.best_candidates(CANDIDATES)
-    else:
-        cand, cand_scores = model.sampled_candidates(CANDIDATES, seed)
-    cand, cand_scores = _with_random_candidates(model, cand, cand_scores, seed)
-    _add_same_specialty_candidates(model, cand, cand_scores, seed)
+    cand, cand_scores = candidates(model, seed)
     if n <= RELAXATION_LIMIT:
         if progress is not None:
             progress("assignment relaxation")
@@ -349,8 +285,8 @@ def exact(model: ScoreModel) -> IntArray:
     n = model.size
     if n > EXACT_LIMIT:
         raise TooLargeForExact(
-            f"--solver exact takes at most {EXACT_LIMIT} people (it needs minutes there and "
-            f"grows with the cube of the roster); this roster has {n}"
+            f"--solver exact takes at most {plural(EXACT_LIMIT, 'person', 'people')} (it needs "
+            f"minutes there and grows with the cube of the roster); this roster has {n}"
         )
     scores = model.dense()
     i, j = np.triu_indices(n, k=1)
@@ -376,13 +312,12 @@ def match(
     odd: OddRule = "trio",
     solver: Solver = "greedy-swap",
     progress: Progress | None = None,
-    rule_reasons: Mapping[tuple[int, int], str] | None = None,
 ) -> Pairing:
     """Pair everyone; an odd person joins the trio they fit best, or is left out.
 
     `model` scores people indexed like `keys` (the unique person keys). Pairs the model
     blocks are used only when nothing else is possible, and then undone: those people are
-    listed as unmatched, with `rule_reasons[(lo, hi)]` (roster indices) saying why.
+    listed as unmatched, with the rule's reason the model carries.
     """
     n = len(keys)
     if n < 2:
@@ -411,7 +346,7 @@ def match(
         else:
             unmatched.append(Unmatched(index=int(order[extra]), reason=ODD_LEFT_OUT))
 
-    pairs, refused = _without_forbidden_links(canonical, pairs, rule_reasons or {}, order)
+    pairs, refused = _without_forbidden_links(canonical, pairs, order)
     unmatched += refused
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
     scores = _group_scores(model, members)
@@ -426,10 +361,7 @@ def match(
 
 
 def _without_forbidden_links(
-    model: ScoreModel,
-    groups: list[list[int]],
-    reasons: Mapping[tuple[int, int], str],
-    order: IntArray,
+    model: ScoreModel, groups: list[list[int]], order: IntArray
 ) -> tuple[list[list[int]], list[Unmatched]]:
     """Undo the groups a rule forbids (the matcher only makes them when nothing else was
     possible): a trio loses the member with the most forbidden links, a pair both people."""
@@ -448,8 +380,7 @@ def _without_forbidden_links(
             leaving = [worst] if len(members) == 3 else members
             for person in leaving:
                 other = next(y if x == person else x for x, y in bad if person in (x, y))
-                pair = tuple(sorted((int(order[person]), int(order[other]))))
-                why = reasons.get((pair[0], pair[1]), "a rule forbids the only partner left")
+                why = model.rule_reason(person, other) or "a rule forbids the only partner left"
                 refused.append(
                     Unmatched(index=int(order[person]), reason=f"no allowed partner left ({why})")
                 )
@@ -484,20 +415,11 @@ def match_with_pins(
         Group(members=m, score=float(s), pinned=True)
         for m, s in zip(fixed, fixed_scores, strict=True)
     ]
-    unmatched = [Unmatched(index=i, reason=why) for i, why in sorted(absent.items())]
+    unmatched = [Unmatched(index=i, reason=why, absent=True) for i, why in sorted(absent.items())]
     objective = 0.0
     if len(rest) >= 2:
-        reasons = options.pop("rule_reasons", None) or {}
         local = {i: int(r) for i, r in enumerate(rest)}
-        position = {int(r): i for i, r in enumerate(rest)}
-        sub_reasons = {
-            (position[a], position[b]): why
-            for (a, b), why in reasons.items()
-            if a in position and b in position
-        }
-        sub = match(
-            model.permuted(rest), [keys[i] for i in rest], rule_reasons=sub_reasons, **options
-        )
+        sub = match(model.permuted(rest), [keys[i] for i in rest], **options)
         groups += [
             replace(g, members=tuple(sorted(local[m] for m in g.members))) for g in sub.groups
         ]

@@ -101,6 +101,9 @@ class Unmatched:
 
     index: int
     reason: str
+    absent: bool = False
+    """True for someone out this round (opted out, away): a normal event the report lists but
+    does not warn about. False for someone who took part and was left without a partner."""
 
 
 @dataclass(frozen=True)

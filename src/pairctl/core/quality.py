@@ -64,9 +64,7 @@ def assignment_bound(model: ScoreModel) -> float:
 def unavoidable_penalty(model: ScoreModel) -> float:
     """The same-specialty penalty every pairing pays: a specialty holding more than half the
     roster must pair its surplus among itself (docs/scoring.md)."""
-    _, largest = model.largest_specialty()
-    surplus = largest - (model.size - largest)
-    return model.weights.same_specialty * (max(0, surplus) // 2)
+    return model.weights.same_specialty * (model.specialty_surplus() // 2)
 
 
 def assess(model: ScoreModel, pairing: Pairing) -> Quality:

@@ -57,6 +57,8 @@ class Metrics:
     """Mean score of a link inside a group (a pair has one link, a trio three)."""
     total_score: float
     """Sum of all group scores: the quantity the matcher maximises."""
+    not_taking_part: int = 0
+    """Of `unmatched`, the people out this round (opted out, away): listed, not warned about."""
 
 
 @dataclass(frozen=True)

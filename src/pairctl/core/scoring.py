@@ -7,6 +7,7 @@ them out of `Person` altogether.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
@@ -113,16 +114,36 @@ def _has_keys(keys: IntArray, a: IntArray, b: IntArray, n: int) -> BoolArray:
     return result
 
 
-def _keys_in(keys: IntArray, n: int, order: IntArray) -> IntArray:
-    """Pair keys re-indexed for a model permuted by `order` (pairs leaving it are dropped)."""
+def _keys_in(keys: IntArray, n: int, order: IntArray) -> tuple[IntArray, IntArray]:
+    """Pair keys re-indexed for a model permuted by `order` (distinct indices; pairs leaving
+    it are dropped), sorted, and where each came from in `keys`."""
     if len(keys) == 0:
-        return keys
+        return keys, np.zeros(0, dtype=np.int64)
     position = np.full(n, -1, dtype=np.int64)
     position[order] = np.arange(len(order))
     lo, hi = position[keys // n], position[keys % n]
-    kept = (lo >= 0) & (hi >= 0)
+    kept = np.flatnonzero((lo >= 0) & (hi >= 0))
     lo, hi = lo[kept], hi[kept]
-    return np.unique(np.minimum(lo, hi) * len(order) + np.maximum(lo, hi))
+    moved = np.minimum(lo, hi) * len(order) + np.maximum(lo, hi)
+    by_key = np.argsort(moved, kind="stable")
+    return moved[by_key], kept[by_key]
+
+
+def largest_specialty(codes: IntArray) -> tuple[int, int]:
+    """(code, head-count) of the most common specialty code (>= 0; ties: the lower code), or
+    (-1, 0) when no specialty is known. The one count of "the largest specialty" in pairctl."""
+    known = codes[codes >= 0]
+    if len(known) == 0:
+        return -1, 0
+    counts = np.bincount(known)
+    code = int(np.argmax(counts))
+    return code, int(counts[code])
+
+
+def specialty_codes(people: Sequence[Person]) -> IntArray:
+    """Each person's specialty as a small code, equal for specialties equal once folded; -1
+    for a blank one."""
+    return _codes([fold(p.specialty) for p in people])
 
 
 def _codes(values: list[str]) -> IntArray:
@@ -154,6 +175,8 @@ class ScoreModel:
     blocked: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Pairs a rule forbids (reporting line, avoid list), as sorted keys lo * n + hi. They
     score `BLOCKED_PENALTY` less, so a pairing uses one only when nothing else is possible."""
+    blocked_why: tuple[str, ...] = ()
+    """Why each pair in `blocked` is forbidden (same order), in the coordinator's words."""
     repeats: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Pairs made in recent rounds (same key form). They score `REPEAT_PENALTY` less: a
     repeat happens only when no other partner is possible, and is then flagged."""
@@ -167,7 +190,9 @@ class ScoreModel:
         return int(self.can.shape[0])
 
     def permuted(self, order: IntArray) -> ScoreModel:
-        """The same model with row i describing person order[i]."""
+        """The same model with row i describing person order[i] (distinct indices; people left
+        out take their rules and history with them)."""
+        blocked, came_from = _keys_in(self.blocked, self.size, order)
         return ScoreModel(
             can=self.can[order],
             want=self.want[order],
@@ -178,15 +203,42 @@ class ScoreModel:
             can_bits=None if self.can_bits is None else self.can_bits[order],
             want_bits=None if self.want_bits is None else self.want_bits[order],
             wants_rest=self.wants_rest,
-            blocked=_keys_in(self.blocked, self.size, order),
-            repeats=_keys_in(self.repeats, self.size, order),
-            faded=_keys_in(self.faded, self.size, order),
+            blocked=blocked,
+            blocked_why=tuple(self.blocked_why[i] for i in came_from.tolist()),
+            repeats=_keys_in(self.repeats, self.size, order)[0],
+            faded=_keys_in(self.faded, self.size, order)[0],
             fade_penalty=self.fade_penalty,
         )
 
-    def with_blocked(self, pairs: IntArray) -> ScoreModel:
-        """The same model with these (m x 2) pairs forbidden."""
-        return replace(self, blocked=_merge_keys(self.blocked, pairs, self.size))
+    def with_blocked(self, reasons: Mapping[tuple[int, int], str]) -> ScoreModel:
+        """The same model with these pairs forbidden, each with the reason a rule gives (for
+        a pair already forbidden, the reason given here replaces the earlier one)."""
+        merged = self.rules()
+        merged.update({(min(a, b), max(a, b)): why for (a, b), why in reasons.items()})
+        pairs = sorted(merged)
+        keys = np.array([lo * self.size + hi for lo, hi in pairs], dtype=np.int64)
+        return replace(self, blocked=keys, blocked_why=tuple(merged[p] for p in pairs))
+
+    def rules(self) -> dict[tuple[int, int], str]:
+        """Every forbidden pair (lower index, higher index) in this model's rows, and why."""
+        n = self.size
+        return {
+            (int(key // n), int(key % n)): why
+            for key, why in zip(self.blocked.tolist(), self.blocked_why, strict=True)
+        }
+
+    def rule_reason(self, a: int, b: int) -> str:
+        """Why a rule forbids pairing a and b, or '' when none does."""
+        lo, hi = min(a, b), max(a, b)
+        at = int(np.searchsorted(self.blocked, lo * self.size + hi))
+        if at < len(self.blocked) and self.blocked[at] == lo * self.size + hi:
+            return self.blocked_why[at]
+        return ""
+
+    def plain(self) -> ScoreModel:
+        """The same model without rules or history: what the people alone would score."""
+        empty = np.zeros(0, dtype=np.int64)
+        return replace(self, blocked=empty, blocked_why=(), repeats=empty, faded=empty)
 
     def with_repeats(self, pairs: IntArray) -> ScoreModel:
         """The same model with these (m x 2) pairs marked as made in an earlier round."""
@@ -206,12 +258,18 @@ class ScoreModel:
 
     def largest_specialty(self) -> tuple[int, int]:
         """(code, head-count) of the biggest known specialty; (-1, 0) when none is known."""
-        known = self.specialty[self.specialty >= 0]
-        if len(known) == 0:
-            return -1, 0
-        counts = np.bincount(known)
-        code = int(np.argmax(counts))
-        return code, int(counts[code])
+        return largest_specialty(self.specialty)
+
+    def specialty_surplus(self) -> int:
+        """How many more people the largest specialty holds than everyone else together (0
+        when it holds no more than half): that many of its members must pair among themselves,
+        in every pairing."""
+        _, largest = self.largest_specialty()
+        return max(0, 2 * largest - self.size)
+
+    def has_history(self) -> bool:
+        """Whether earlier rounds' pairs cost anything here (--history)."""
+        return len(self.repeats) > 0 or (self.fade_penalty > 0 and len(self.faded) > 0)
 
     @cached_property
     def can_sizes(self) -> FloatArray:
@@ -331,221 +389,11 @@ class ScoreModel:
         result: npt.NDArray[np.float64] = np.asarray(total, dtype=np.float64)
         return result
 
-    def best_candidates(self, k: int) -> tuple[IntArray, FloatArray]:
-        """Each person's k best partners and their scores, best first (ties: lower index).
 
-        Computed in row blocks so memory stays at about `_BLOCK_CELLS` scores at a time.
-        """
-        n = self.size
-        k = min(k, n - 1)
-        idx = np.empty((n, k), dtype=np.int64)
-        val = np.empty((n, k), dtype=np.float64)
-        step = max(1, _BLOCK_CELLS // max(n, 1))
-        for lo in range(0, n, step):
-            rows = np.arange(lo, min(n, lo + step))
-            block = self.block(rows)
-            # Sort by score, then by index, so ties never depend on argpartition's whims.
-            top = (
-                np.argpartition(-block, k - 1, axis=1)[:, :k]
-                if k < n - 1
-                else np.argsort(-block, axis=1, kind="stable")[:, :k]
-            )
-            scores = np.take_along_axis(block, top, axis=1)
-            order = np.lexsort((top, -scores), axis=1)
-            idx[rows] = np.take_along_axis(top, order, axis=1)
-            val[rows] = np.take_along_axis(scores, order, axis=1)
-        return idx, val
-
-    def _some_unheld(self, per_row: int, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
-        """(person, skill) for up to `per_row` random skills each person does not hold."""
-        n, vocab = self.can.shape
-        if vocab == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        rows = np.repeat(np.arange(n, dtype=np.int64), per_row)
-        cols = rng.integers(0, vocab, len(rows))
-        held = np.asarray(self.can[rows, cols]).ravel() > 0
-        rows, cols = rows[~held], cols[~held]
-        key = np.unique(rows * vocab + cols)
-        return key // vocab, key % vocab
-
-    def sampled_candidates(self, k: int, seed: int) -> tuple[IntArray, FloatArray]:
-        """Each person's k best partners among a seeded sample of promising ones.
-
-        For rosters too large to score every pair. Per person, a bounded number of look-ups:
-        people who hold something they want AND want something they hold (two-way), people
-        who can teach them something, people who want what they can teach, and a few at
-        random so nobody runs dry. Only those are scored, and the best k kept, best first.
-        Time and memory grow linearly with the roster.
-        """
-        n = self.size
-        rng = np.random.default_rng(seed)
-        # Fewer draws per look-up on huge rosters, so the pairs scored stay within budget.
-        full = _TWO_WAY_LOOKUPS * _PER_TWO_WAY + 2 * _ONE_WAY_LOOKUPS * _PER_ONE_WAY
-        scale = min(1.0, _PAIR_BUDGET / (n * full))
-        per_two_way = max(2, round(_PER_TWO_WAY * scale))
-        per_one_way = max(1, round(_PER_ONE_WAY * scale))
-        held = _limited_entries(self.can, _COMBO_SIDE, rng)
-        wanted = (
-            self._some_unheld(_COMBO_SIDE, rng)
-            if self.wants_rest
-            else _limited_entries(self.want, _COMBO_SIDE, rng)
-        )
-        vocab = self.can.shape[1]
-        # Buckets of people by (a thing they hold, a thing they want).
-        owner, keys = _combos(held, wanted, vocab)
-        order = np.lexsort((rng.random(len(keys)), keys))
-        owner, keys = owner[order], keys[order]
-        # Each person asks for (a thing they want, a thing they hold): a two-way partner.
-        asker, ask = _combos(wanted, held, vocab)
-        asker, ask = _sample_rows(asker, ask, _TWO_WAY_LOOKUPS, rng)
-        parts = [_draw(asker, owner, keys, ask, per_two_way, rng)]
-        # Teachers of what each wants; learners of what each teaches (without a wants column
-        # nearly everyone is such a learner, and the random draws below cover them).
-        lookups = [(_sample_rows(wanted[0], wanted[1], _ONE_WAY_LOOKUPS, rng), self.can)]
-        if not self.wants_rest:
-            lookups.append((_limited_entries(self.can, _ONE_WAY_LOOKUPS, rng), self.want))
-        for (qa, qv), index in lookups:
-            by_skill = index.tocsc()
-            people = by_skill.indices.astype(np.int64)
-            parts.append(
-                _draw_ranges(
-                    qa, by_skill.indptr[qv], by_skill.indptr[qv + 1], people, per_one_way, rng
-                )
-            )
-        everyone = np.arange(n, dtype=np.int64)
-        # Random partners other than oneself: a + 1 + [0, n - 2], wrapped round.
-        random_a = np.repeat(everyone, _RANDOM_PER_PERSON)
-        parts.append((random_a, (random_a + 1 + rng.integers(0, n - 1, len(random_a))) % n))
-        a = np.concatenate([p[0] for p in parts])
-        c = np.concatenate([p[1] for p in parts])
-        pair = np.sort(a[a != c] * n + c[a != c])
-        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-        a, c = pair // n, pair % n
-        idx, val = _top_k(a, c, self.pair_scores(a, c), n, k)
-        unscored = np.isnan(val)
-        if unscored.any():
-            rows = np.nonzero(unscored)[0]
-            val[unscored] = self.pair_scores(rows, idx[unscored])
-        return idx, val
-
-
-def _draw(
-    asker: IntArray,
-    owner: IntArray,
-    keys: IntArray,
-    ask: IntArray,
-    per: int,
-    rng: np.random.Generator,
-) -> tuple[IntArray, IntArray]:
-    """For each (asker, key asked), up to `per` random owners of that key."""
-    start = np.searchsorted(keys, ask, side="left")
-    stop = np.searchsorted(keys, ask, side="right")
-    return _draw_ranges(asker, start, stop, owner, per, rng)
-
-
-def _draw_ranges(
-    who: IntArray,
-    start: IntArray,
-    stop: IntArray,
-    pool: IntArray,
-    per: int,
-    rng: np.random.Generator,
-) -> tuple[IntArray, IntArray]:
-    """For each i, `per` random picks from pool[start[i]:stop[i]] (none if it is empty)."""
-    size = stop - start
-    has = size > 0
-    who, start, size = who[has], start[has], size[has]
-    offsets = rng.integers(0, 2**62, size=(len(who), per)) % size[:, None]
-    return np.repeat(who, per), pool[start[:, None] + offsets].ravel()
-
-
-def _sample_rows(
-    rows: IntArray, values: IntArray, per_row: int, rng: np.random.Generator
-) -> tuple[IntArray, IntArray]:
-    """A seeded random choice of at most `per_row` values for each row (rows sorted)."""
-    order = np.lexsort((rng.random(len(rows)), rows))
-    rows, values = rows[order], values[order]
-    first = np.searchsorted(rows, rows, side="left")
-    keep = np.arange(len(rows)) - first < per_row
-    return rows[keep], values[keep]
-
-
-def _top_k(
-    a: IntArray, c: IntArray, score: FloatArray, n: int, k: int
-) -> tuple[IntArray, FloatArray]:
-    """Per person a, the k best (c, score), best first; short lists repeat their last entry
-    so every row is k long (a repeated candidate changes nothing downstream).
-
-    `a` must be sorted and, within each a, `c` ascending: one stable sort of a single key
-    then orders by a, best score, lowest c (a lexsort of three keys is several times slower).
-    """
-    top = float(score.max(initial=0.0))
-    span = top - float(score.min(initial=0.0)) + 1.0
-    order = np.argsort(a * span + (top - score), kind="stable")
-    a, c, score = a[order], c[order], score[order]
-    rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
-    keep = rank < k
-    idx = np.full((n, k), -1, dtype=np.int64)
-    val = np.full((n, k), -np.inf)
-    idx[a[keep], rank[keep]] = c[keep]
-    val[a[keep], rank[keep]] = score[keep]
-    # Nobody drawn at all (possible only on tiny rosters): the next person stands in.
-    empty = np.flatnonzero(idx[:, 0] < 0)
-    idx[empty, :] = ((empty + 1) % n)[:, None]
-    val[empty, :] = np.nan  # scored by the caller
-    for j in range(1, k):
-        short = idx[:, j] < 0
-        idx[short, j] = idx[short, j - 1]
-        val[short, j] = val[short, j - 1]
-    return idx, val
-
-
-def _limited_entries(
-    matrix: sparse.csr_matrix, per_row: int, rng: np.random.Generator
-) -> tuple[IntArray, IntArray]:
-    """(row, column) of a seeded random choice of at most `per_row` entries in each row."""
-    coo = matrix.tocoo()
-    return _sample_rows(coo.row.astype(np.int64), coo.col.astype(np.int64), per_row, rng)
-
-
-def _combos(
-    first: tuple[IntArray, IntArray], second: tuple[IntArray, IntArray], vocab: int
-) -> tuple[IntArray, IntArray]:
-    """For each person, every (x, y) with x from `first` and y from `second` (both as
-    (rows, columns) sorted by row): returns (person, x * vocab + y)."""
-    rows1, cols1 = first
-    rows2, cols2 = second
-    n = int(max(rows1.max(initial=-1), rows2.max(initial=-1))) + 1
-    count2 = np.bincount(rows2, minlength=n)
-    start2 = np.concatenate([[0], np.cumsum(count2)[:-1]])
-    times = count2[rows1]
-    person = np.repeat(rows1, times)
-    x = np.repeat(cols1, times)
-    base = np.repeat(np.cumsum(times) - times, times)
-    j = np.arange(len(person)) - base
-    y = cols2[start2[person] + j]
-    return person, x * vocab + y
-
-
-# How the sampled candidates are drawn (per person): up to _COMBO_SIDE held and wanted skills
-# make the (want, hold) combinations, of which up to _TWO_WAY_LOOKUPS are looked up with
-# _PER_TWO_WAY people drawn each; one-way look-ups take those wanted skills and up to
-# _ONE_WAY_LOOKUPS held ones, _PER_ONE_WAY people each; plus a few people at random.
-# Tuned on generated rosters of 10,000 (docs/BENCHMARKS.md).
-_COMBO_SIDE = 6
-_TWO_WAY_LOOKUPS = 12
-_PER_TWO_WAY = 32
-_ONE_WAY_LOOKUPS = 12
-_PER_ONE_WAY = 8
-_RANDOM_PER_PERSON = 4
-# At most about this many candidate pairs are scored; above ~20,000 people the draws shrink.
-_PAIR_BUDGET = 12_000_000
 # Vocabularies up to 64 * this many skills are packed as bits (at most 256 bytes a person).
 _MAX_WORDS = 32
 # Pairs scored per sparse product; bounds memory when scoring millions of pairs.
 _PAIR_CHUNK = 250_000
-# Scores held at once while finding candidates (about 64 MB of float64 per array).
-_BLOCK_CELLS = 8_000_000
 
 
 def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
@@ -569,7 +417,7 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
         wants_rest=not roster.has_wants,
         can_bits=_bits(can),
         want_bits=_bits(want),
-        specialty=_codes([fold(p.specialty) for p in people]),
+        specialty=specialty_codes(people),
         department=_codes([fold(p.department) for p in people]),
         experience=np.array(
             [np.nan if p.experience is None else p.experience for p in people], dtype=np.float64

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations, permutations
 
 import numpy as np
 import numpy.typing as npt
 
+from pairctl.core.attention import count_same_specialty, round_warnings
 from pairctl.core.matching import OddRule, random_pairing
 from pairctl.core.model import Pairing, Person, Roster, fold
 from pairctl.core.quality import NOT_MEASURED, Quality
@@ -74,9 +75,16 @@ def group_facts(model: ScoreModel, groups: Sequence[Sequence[int]]) -> GroupFact
 
 
 def metrics(
-    roster: Roster, model: ScoreModel, groups: Sequence[Sequence[int]], unmatched: int
+    roster: Roster,
+    model: ScoreModel,
+    groups: Sequence[Sequence[int]],
+    unmatched: int,
+    not_taking_part: int = 0,
 ) -> Metrics:
-    """Headline figures of any grouping of the roster (the real one or the baseline)."""
+    """Headline figures of any grouping of the roster (the real one or the baseline).
+
+    `unmatched` counts everyone in no group, `not_taking_part` those of them out this round.
+    """
     facts = group_facts(model, groups)
     n_groups = len(groups)
     links = sum(len(g) * (len(g) - 1) // 2 for g in groups)
@@ -90,39 +98,12 @@ def metrics(
         pairs=sum(1 for g in groups if len(g) == 2),
         trios=sum(1 for g in groups if len(g) == 3),
         unmatched=unmatched,
+        not_taking_part=not_taking_part,
         cross_specialty_pct=pct(~facts.shares_specialty),
         both_teach_pct=pct(facts.everyone_teaches_and_learns),
         mean_score=total / links if links else 0.0,
         total_score=total,
     )
-
-
-def same_specialty_links(roster: Roster, groups: Sequence[Sequence[int]]) -> int:
-    """How many two-person links inside groups join people of one specialty."""
-    specs = [fold(p.specialty) for p in roster.people]
-    return sum(
-        1 for g in groups for x, y in combinations(g, 2) if specs[x] and specs[x] == specs[y]
-    )
-
-
-def fewest_same_specialty_links(roster: Roster, odd: OddRule = "trio") -> int:
-    """The fewest same-specialty links any pairing of this roster allows.
-
-    Only a specialty holding more than half the people forces them: its surplus over
-    everyone else must pair among itself. An odd surplus (an odd head-count) under the trio
-    rule leaves one of them to join a pair, adding one more link (two if nobody else exists).
-    """
-    counts = Counter(fold(p.specialty) for p in roster.people if fold(p.specialty))
-    if not counts:
-        return 0
-    largest = max(counts.values())
-    n = len(roster.people)
-    surplus = largest - (n - largest)
-    if surplus <= 0:
-        return 0
-    if surplus % 2 and odd == "trio":
-        return surplus // 2 + (2 if largest == n else 1)
-    return surplus // 2
 
 
 def _notes(
@@ -133,7 +114,9 @@ def _notes(
     if len(members) == 3:
         notes.append("trio")
     if facts.shares_specialty[g]:
-        notes.append("same specialty (unavoidable)" if unavoidable else "same specialty")
+        notes.append(
+            "same specialty (unavoidable)" if unavoidable and not pinned else "same specialty"
+        )
     else:
         notes.append("crosses specialty")
     departments = {fold(p.department) for p in members if p.department.strip()}
@@ -143,7 +126,11 @@ def _notes(
     if len(years) == len(members) and max(years) - min(years) >= EXPERIENCE_GAP_NOTE:
         notes.append(f"experience gap {max(years) - min(years):g} years")
     if facts.repeats[g]:
-        notes.append("repeat from history (no other partner was possible)")
+        notes.append(
+            "repeat from history"
+            if pinned
+            else "repeat from history (no other partner was possible)"
+        )
     if not facts.anyone_teaches[g]:
         notes.append("nobody teaches: no skill wanted either way")
     elif not facts.everyone_teaches_and_learns[g]:
@@ -164,8 +151,7 @@ def build_report(
     people = roster.people
     groups = [g.members for g in pairing.groups]
     facts = group_facts(model, groups)
-    # The matcher makes same-specialty groups only when the roster forces them (docs).
-    forced_same = fewest_same_specialty_links(roster, odd) > 0
+    same = count_same_specialty(model, pairing, odd)
     views = []
     for number, g in enumerate(pairing.groups, start=1):
         members = tuple(people[i] for i in g.members)
@@ -183,36 +169,22 @@ def build_report(
                 members=members,
                 lessons=lessons,
                 score=g.score,
-                notes=_notes(members, facts, number - 1, g.pinned, forced_same),
+                notes=_notes(members, facts, number - 1, g.pinned, same.unavoidable),
             )
         )
 
-    result = metrics(roster, model, groups, len(pairing.unmatched))
-    baseline_groups = random_pairing(len(people), seed=pairing.seed, odd=odd)
+    absent = {u.index for u in pairing.unmatched if u.absent}
+    result = metrics(roster, model, groups, len(pairing.unmatched), len(absent))
+    # Chance pairs the people the matcher could pair, never those out this round.
+    taking_part = [i for i in range(len(people)) if i not in absent]
+    baseline_groups = [
+        [taking_part[j] for j in g]
+        for g in random_pairing(len(taking_part), seed=pairing.seed, odd=odd)
+    ]
+    placed = sum(len(g) for g in baseline_groups)
     # Chance pays no heed to rules or history: judge it on the plain score, or one broken
     # rule (-1,000) would swamp the comparison.
-    empty = np.zeros(0, dtype=np.int64)
-    plain = replace(model, blocked=empty, repeats=empty, faded=empty)
-    baseline = metrics(
-        roster, plain, baseline_groups, len(people) - sum(len(g) for g in baseline_groups)
-    )
-
-    warnings = list(roster.warnings)
-    same = same_specialty_links(roster, groups)
-    if same:
-        fewest = fewest_same_specialty_links(roster, odd)
-        warnings.append(
-            f"{same} same-specialty link(s) in the groups; the fewest this roster allows is "
-            f"{fewest}" + (" (one specialty holds more than half the people)" if fewest else "")
-        )
-    repeated = int(facts.repeats.sum())
-    if repeated:
-        warnings.append(
-            f"{repeated} group(s) repeat an earlier round's pair: no other "
-            "partner was possible for them"
-        )
-    for u in pairing.unmatched:
-        warnings.append(f"{people[u.index].key} is not paired: {u.reason}")
+    baseline = metrics(roster, model.plain(), baseline_groups, len(people) - placed, len(absent))
 
     return RunReport(
         groups=tuple(views),
@@ -220,7 +192,7 @@ def build_report(
         metrics=result,
         baseline=baseline,
         run_info=tuple(run_info),
-        warnings=tuple(warnings),
+        warnings=tuple(round_warnings(roster, model, pairing, same)),
         solver=pairing.solver,
         seed=pairing.seed,
         quality=quality or NOT_MEASURED,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from pairctl.core.model import Roster, fold
+from pairctl.core.model import Roster
+from pairctl.core.scoring import largest_specialty, specialty_codes
+from pairctl.core.words import plural
 
 Level = Literal["problem", "warning", "info"]
 _SHOWN = 8
@@ -31,7 +32,7 @@ def check_roster(roster: Roster) -> list[Finding]:
     people = roster.people
     m = roster.mapping
     found = [
-        Finding("info", "people", f"{len(people)} people read"),
+        Finding("info", "people", f"{plural(len(people), 'person', 'people')} read"),
         Finding("info", "columns", ", ".join(f"{f} <- {c!r}" for f, c in m.fields.items())),
         Finding("info", "blind", ", ".join(m.blind) or "(none)"),
     ]
@@ -57,23 +58,23 @@ def check_roster(roster: Roster) -> list[Finding]:
                 Finding(
                     "warning",
                     "unknown managers",
-                    f"{len(unknown)} manager keys are not on the roster (their chains end "
-                    f"there): {_some(unknown)}",
+                    f"{plural(len(unknown), 'manager key')} "
+                    f"{'is' if len(unknown) == 1 else 'are'} not on the roster (reporting "
+                    f"chains end there): {_some(unknown)}",
                 )
             )
-    specialties = Counter(fold(p.specialty) for p in people if fold(p.specialty))
-    if specialties:
-        name, count = specialties.most_common(1)[0]
-        if 2 * count > len(people):
-            shown = next(p.specialty for p in people if fold(p.specialty) == name)
-            found.append(
-                Finding(
-                    "warning",
-                    "majority specialty",
-                    f"{shown!r} holds {count} of {len(people)} people: "
-                    f"{count - (len(people) - count)} of them must pair within it",
-                )
+    codes = specialty_codes(people)
+    code, count = largest_specialty(codes)
+    if 2 * count > len(people):
+        shown = people[int((codes == code).argmax())].specialty
+        found.append(
+            Finding(
+                "warning",
+                "majority specialty",
+                f"{shown!r} holds {count} of {plural(len(people), 'person', 'people')}: "
+                f"{count - (len(people) - count)} of them must pair within it",
             )
+        )
     return found
 
 

@@ -1,0 +1,68 @@
+"""`--strict` in cron: people out this round are a normal event, not a reason for exit 6."""
+
+from __future__ import annotations
+
+import json
+
+from cli_helpers import HEADER, read_rows, run, small_roster, write_csv
+
+from pairctl.errors import ExitCode
+
+
+def roster_with_flags(tmp_path, flags):
+    rows = [
+        [*r, active, away]
+        for r, (active, away) in zip(
+            read_rows(small_roster(tmp_path / "base.csv")), flags, strict=True
+        )
+    ]
+    return write_csv(tmp_path / "roster.csv", rows, header=[*HEADER, "Active", "Away until"])
+
+
+def test_strict_quiet_run_with_people_opted_out_or_away_exits_0_silently(tmp_path):
+    flags = [
+        ("", ""),
+        ("no", ""),
+        ("", "2999-01-31"),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+    ]
+    roster = roster_with_flags(tmp_path, flags)
+    result = run("match", str(roster), "--strict", "--quiet", "-o", str(tmp_path / "p.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_people_out_this_round_stay_listed_and_counted_in_the_json(tmp_path):
+    flags = [
+        ("", ""),
+        ("no", ""),
+        ("", "2999-01-31"),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+    ]
+    roster = roster_with_flags(tmp_path, flags)
+    result = run("match", str(roster), "--strict", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["warnings"] == []
+    assert {u["key"] for u in data["unmatched"]} == {"E002", "E003"}
+    assert data["metrics"]["unmatched"] == 2
+    assert data["metrics"]["not_taking_part"] == 2
+    # The baseline pairs the six taking part, as the real pairing does.
+    assert data["baseline"]["pairs"] == 3 and data["baseline"]["unmatched"] == 2
+
+
+def test_strict_still_exits_6_when_someone_who_takes_part_is_left_out(tmp_path):
+    flags = [("", ""), ("no", ""), ("", ""), ("", ""), ("", ""), ("", ""), ("", ""), ("", "")]
+    roster = roster_with_flags(tmp_path, flags)
+    result = run("match", str(roster), "--strict", "--quiet", "--odd", "leave-out", "--dry-run")
+    assert result.exit_code == ExitCode.WARNINGS
+    assert "is not paired: odd number of people" in result.stderr
+    assert "not taking part" not in result.stderr
