@@ -203,10 +203,12 @@ def test_escape_codes_in_a_settings_key_never_reach_the_terminal(folder: Path) -
 
 
 def test_a_newline_in_a_key_cannot_forge_a_second_line(folder: Path) -> None:
-    forged = '"E77\npairctl: error: FORGED LINE",Mallory,S1,s1,s2,no\n'
-    text = ROSTER.replace("Wants to learn\n", "Wants to learn,Active\n", 1) + forged
-    (folder / "roster.csv").write_text(text, encoding="utf-8")
-    done = pairctl("match", "roster.csv", "--dry-run", "-q", cwd=folder)
+    # Everyone else pinned, so the forged key is the one left over and named in a warning.
+    forged = '"E77\npairctl: error: FORGED LINE",Mallory,S1,s1,s2\n'
+    (folder / "roster.csv").write_text(ROSTER + forged, encoding="utf-8")
+    pins = "".join(f"E{i:02d},E{i + 1:02d}\n" for i in range(1, 25, 2))
+    (folder / "pins.csv").write_text(pins, encoding="utf-8")
+    done = pairctl("match", "roster.csv", "--pin", "pins.csv", "--dry-run", "-q", cwd=folder)
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("warning: E77 pairctl: error: FORGED LINE")

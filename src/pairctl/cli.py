@@ -80,7 +80,10 @@ def explain(
     given: Given,
     env: Environment,
     key: Annotated[
-        str, typer.Argument(metavar="KEY", help="The person key to explain.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="PERSON", help="The person: key, email or name.", show_default=False
+        ),
     ],
     as_json: Json = False,
 ) -> None:

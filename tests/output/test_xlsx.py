@@ -137,20 +137,21 @@ def test_unmatched_sheet(book: openpyxl.Workbook) -> None:
 
 def test_summary_sheet(book: openpyxl.Workbook) -> None:
     rows = list(book["Summary"].iter_rows(values_only=True))
-    assert rows[:9] == [
+    assert rows[:10] == [
         ("Metric", "This pairing", "Random baseline"),
         ("People", 6, 6),
         ("Pairs", 1, 1),
         ("Trios", 1, 1),
         ("Unmatched", 1, 1),
+        ("Not taking part", 0, 0),
         ("Cross-specialty groups (%)", 100.0, 66.7),
         ("Both teach and learn (%)", 50.0, 0.0),
         ("Mean score per link", 0.528, 0.123),
         ("Total score", 2.111, 0.494),
     ]
-    column_a = [row[0] for row in rows[9:13]]
+    column_a = [row[0] for row in rows[10:14]]
     assert column_a == [None, "Warnings", "1 person has no skills listed", "=cmd|' /C calc'!A0"]
-    titles = [row[0] for row in rows[13:] if row[0] and str(row[0]).startswith(("How", "Score d"))]
+    titles = [row[0] for row in rows[14:] if row[0] and str(row[0]).startswith(("How", "Score d"))]
     assert titles == [
         "How groups cross specialties (links per specialty)",
         "Score distribution (mean score per link in each group)",
@@ -170,7 +171,7 @@ def test_run_info_sheet(book: openpyxl.Workbook) -> None:
 
 @pytest.mark.parametrize(
     ("sheet", "ref"),
-    [("Pairs", "A1:Y3"), ("Unmatched", "A1:F2"), ("Summary", "A1:C9"), ("Run info", "A1:B5")],
+    [("Pairs", "A1:Y3"), ("Unmatched", "A1:F2"), ("Summary", "A1:C10"), ("Run info", "A1:B5")],
 )
 def test_header_frozen_filtered_and_bold(book: openpyxl.Workbook, sheet: str, ref: str) -> None:
     ws = book[sheet]
@@ -250,9 +251,9 @@ def test_not_finite_figures_leave_the_cell_empty(tmp_path: Path) -> None:
     write_xlsx(dataclasses.replace(base, groups=(group,), metrics=metrics), path)
     book = openpyxl.load_workbook(path)
     assert _row(book["Pairs"], 2)["Score"] is None
-    assert book["Summary"]["A8"].value == "Mean score per link"
-    assert book["Summary"]["B8"].value is None
-    assert book["Summary"]["C8"].value == 0.123
+    assert book["Summary"]["A9"].value == "Mean score per link"
+    assert book["Summary"]["B9"].value is None
+    assert book["Summary"]["C9"].value == 0.123
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/"):

@@ -218,6 +218,7 @@ _METRIC_ROWS = (
     ("Pairs", "pairs", None),
     ("Trios", "trios", None),
     ("Unmatched", "unmatched", None),
+    ("Not taking part", "not_taking_part", None),
     ("Cross-specialty groups (%)", "cross_specialty_pct", PCT_DECIMALS),
     ("Both teach and learn (%)", "both_teach_pct", PCT_DECIMALS),
     ("Mean score per link", "mean_score", SCORE_DECIMALS),

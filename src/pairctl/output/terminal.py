@@ -17,6 +17,7 @@ from pairctl.core.matching import Progress
 from pairctl.core.report import GroupView, Metrics, RunReport
 from pairctl.core.summary import mix_by_specialty
 from pairctl.core.validation import Finding
+from pairctl.core.words import plural
 from pairctl.output.printable import message_line, printable
 
 FIRST_PAIRS = 10
@@ -167,8 +168,10 @@ def render_summary(
     plain = console.color_system is None
     head = Text()
     head.append(message_line(source), style="bold")
+    away = f" ({m.not_taking_part} not taking part)" if m.not_taking_part else ""
     head.append(
-        f": {m.people} people -> {m.pairs} pairs, {m.trios} trio(s), {m.unmatched} unmatched"
+        f": {plural(m.people, 'person', 'people')} -> {plural(m.pairs, 'pair')}, "
+        f"{plural(m.trios, 'trio')}, {m.unmatched} unmatched{away}"
     )
     console.print(head)
     console.print(_figures(m, report.baseline, plain))

@@ -122,23 +122,21 @@ def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
     """Why one person got their partner: the chosen one and the next best, taken apart."""
     from pairctl.config import find_settings
     from pairctl.core.explain import explain as explain_person
+    from pairctl.core.explain import find_person
     from pairctl.output.json_out import explanation_to_dict
     from pairctl.output.terminal import render_explanation, render_settings
     from pairctl.pipeline import plan_round
 
     settings = find_settings(given.roster, given.config)
     planned = plan_round(merge(given, settings), settings, env.now().date(), _no_progress)
-    keys = [p.key for p in planned.roster.people]
-    if key not in keys:
-        raise UsageError(f"{given.roster}: no one on the roster has the key {key!r}")
+    try:
+        index = find_person(planned.roster.people, key)
+    except UsageError as error:
+        raise UsageError(f"{given.roster}: {error.message}") from None
     chosen, others = explain_person(
-        planned.roster,
-        planned.model,
-        planned.pairing,
-        keys.index(key),
-        planned.reasons,
-        planned.absent,
+        planned.roster, planned.model, planned.pairing, index, planned.reasons, planned.absent
     )
+    key = planned.roster.people[index].key
     if as_json:
         data = explanation_to_dict(key, chosen, others)
         _print_json(env, {**data, "settings": settings.path or None})
