@@ -5,10 +5,10 @@ reproduce the same round. Reads input files; writes and prints nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -65,18 +65,20 @@ def plan_round(
     settings: Settings,
     today: dt.date,
     progress: Callable[[int], AbstractContextManager[Progress]],
+    stdin: BinaryIO | None = None,
 ) -> PlannedRound:
     """Read the roster and every list, build the rules into the score model, pair, measure.
 
     `progress(people)` gives a context manager yielding a step callback (a spinner on a
-    terminal, nothing otherwise).
+    terminal, nothing otherwise). `stdin` holds the roster's bytes when the roster is `-`;
+    nothing here reads the process's own standard input.
     """
     roster = read_roster(
         request.roster,
         sheet=request.sheet,
         mapping=request.mapping,
         blind=settings.blind,
-        stdin=sys.stdin.buffer if request.roster == "-" else None,
+        stdin=stdin,
         max_bytes=settings.max_input_bytes,
     )
     model = score_roster(roster, settings.weights)

@@ -74,6 +74,7 @@ def match(given: Given, env: Environment, delivery: Delivery) -> None:
             settings,
             now.date(),
             lambda people: progress_reporter(err, people, quiet=delivery.as_json),
+            stdin=_roster_stdin(given, env),
         )
         info = round_info(
             planned, request, settings, version=__version__, run_at=now.isoformat("T", "seconds")
@@ -128,7 +129,13 @@ def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
     from pairctl.pipeline import plan_round
 
     settings = find_settings(given.roster, given.config)
-    planned = plan_round(merge(given, settings), settings, env.now().date(), _no_progress)
+    planned = plan_round(
+        merge(given, settings),
+        settings,
+        env.now().date(),
+        _no_progress,
+        stdin=_roster_stdin(given, env),
+    )
     try:
         index = find_person(planned.roster.people, key)
     except UsageError as error:
@@ -161,7 +168,7 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
         sheet=given.sheet,
         mapping=merged_mapping(given, settings),
         blind=settings.blind,
-        stdin=env.stdin if given.roster == "-" else None,
+        stdin=_roster_stdin(given, env),
         max_bytes=settings.max_input_bytes,
     )
     findings = check_roster(read)
@@ -214,6 +221,11 @@ def _plain_line(text: str) -> Any:
     from pairctl.output.printable import message_line
 
     return Text(message_line(text))
+
+
+def _roster_stdin(given: Given, env: Environment) -> Any:
+    """Standard input, only for the roster `-`: pairctl never reads it otherwise."""
+    return env.stdin if given.roster == "-" else None
 
 
 def _print_json(env: Environment, data: dict[str, Any]) -> None:
