@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run, small_roster, write_csv
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from pairctl.cli import app
@@ -143,3 +144,37 @@ def test_no_option_is_declared_twice_in_the_shell():
     assert "--seed" in declared and "--map" in declared
     assert len(declared) == len(set(declared)), declared
     assert "As for match" not in source
+
+
+def _ansi_free(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_at_80_columns_each_pair_of_the_summary_takes_at_most_two_lines():
+    roster = Path(__file__).resolve().parent.parent / "sample_data" / "roster.csv"
+    out = io.StringIO()
+    env = _env(out, io.StringIO(), terminal=True)
+    result = CliRunner().invoke(app, ["match", str(roster), "--dry-run", "--json"], obj=None)
+    groups = json.loads(result.stdout)["pairs"][:10]
+    result = CliRunner().invoke(app, ["match", str(roster), "--dry-run"], obj=env)
+    assert result.exit_code == 0
+    lines = _ansi_free(out.getvalue()).splitlines()
+    assert max(cell_len(line) for line in lines) <= 80  # screen cells: accents combine
+    start = next(i for i, line in enumerate(lines) if line.startswith("First 10 of 20"))
+    pair_lines = lines[start + 1 : start + 1 + 2 * len(groups)]
+    for n, group in enumerate(groups, start=1):
+        first, second = pair_lines[2 * n - 2], pair_lines[2 * n - 1]
+        assert first.startswith(f"{n:>3}  ") and f"({group['members'][0]})" in first
+        assert "teaches:" in second
+
+
+def test_piped_tables_are_not_padded_to_the_widest_cell(tmp_path):
+    roster = Path(__file__).resolve().parent.parent / "sample_data" / "roster.csv"
+    out = io.StringIO()
+    env = _env(out, io.StringIO(), terminal=False)
+    result = CliRunner().invoke(app, ["validate", str(roster)], obj=env)
+    assert result.exit_code == 0
+    lines = out.getvalue().splitlines()
+    assert all(line == line.rstrip() for line in lines)
+    short = next(line for line in lines if "people read" in line)
+    assert len(short) < 60  # the long 'columns' finding does not widen it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from rich import box
 from rich.console import Console
@@ -55,14 +55,34 @@ def make_console(
     )
 
 
+COMPACT_BELOW = 120
+"""Terminals narrower than this get the pairs as two lines each instead of a table, whose
+wrapped cells would spread one pair over three to five lines."""
+
+
+def _boxes(plain: bool) -> dict[str, Any]:
+    # Plain output has no outer edge, so no line ends in padding up to the widest cell.
+    if plain:
+        return {"box": box.ASCII, "show_edge": False}
+    return {"box": box.SIMPLE_HEAD}
+
+
+def _emit(console: Console, *renderables: Any) -> None:
+    """Print; off a terminal, each line without the padding rich adds after its text."""
+    if console.is_terminal:
+        console.print(*renderables)
+        return
+    with console.capture() as captured:
+        console.print(*renderables)
+    console.file.write("\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n")
+
+
 def _pct(x: float) -> str:
     return f"{x:.1f}%"
 
 
 def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
-    table = Table(
-        title="Pairing quality", box=box.ASCII if plain else box.SIMPLE_HEAD, title_justify="left"
-    )
+    table = Table(title="Pairing quality", **_boxes(plain), title_justify="left")
     table.add_column("")
     table.add_column("This pairing", justify="right")
     table.add_column("Random pairing", justify="right")
@@ -85,7 +105,7 @@ def _mix_table(report: RunReport, plain: bool) -> Table:
     """Per specialty, how many of its links cross to other specialties and how many stay."""
     table = Table(
         title="Specialty mix (links)",
-        box=box.ASCII if plain else box.SIMPLE_HEAD,
+        **_boxes(plain),
         title_justify="left",
     )
     table.add_column("Specialty")
@@ -109,10 +129,46 @@ def _skills(skills: tuple[str, ...]) -> Text:
     return Text(printable("; ".join(skills))) if skills else Text("-", style="dim")
 
 
+def _pairs_compact(report: RunReport, width: int) -> list[Text]:
+    """Each group in two lines cut to the terminal's width: the score and who (with their
+    specialty), then what each teaches the other."""
+    shown = report.groups[:FIRST_PAIRS]
+    lines = [Text(f"First {len(shown)} of {len(report.groups)} groups", style="italic")]
+    for g in shown:
+        a, b = g.members[0], g.members[1]
+        # The score before the names: a line cut at the terminal's edge keeps it.
+        who = Text(f"{g.number:>3}  {g.score:5.2f}  ")
+        for i in range(len(g.members)):
+            if i:
+                who.append("  +  ")
+            who.append_text(_member_line(g, i))
+        lessons = Text("           ")
+        lessons.append(f"{printable(a.name)} teaches: ", style="dim")
+        lessons.append_text(_skills(g.teaches(a.key, b.key)))
+        lessons.append(f"  {printable(b.name)} teaches: ", style="dim")
+        lessons.append_text(_skills(g.teaches(b.key, a.key)))
+        for line in (who, lessons):
+            line.no_wrap = True
+            line.overflow = "ellipsis"
+            line.truncate(width, overflow="ellipsis")
+            lines.append(line)
+    return lines
+
+
+def _member_line(group: GroupView, i: int) -> Text:
+    p = group.members[i]
+    label = Text(printable(p.name))
+    if p.name != p.key:
+        label.append(f" ({printable(p.key)})", style="dim")
+    if p.specialty:
+        label.append(f", {printable(p.specialty)}", style="cyan")
+    return label
+
+
 def _pairs_table(report: RunReport, plain: bool) -> Table:
     shown = report.groups[:FIRST_PAIRS]
     title = f"First {len(shown)} of {len(report.groups)} groups"
-    table = Table(title=title, box=box.ASCII if plain else box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title=title, **_boxes(plain), title_justify="left")
     for name in ("#", "A", "B", "A teaches B", "B teaches A", "Score"):
         table.add_column(name, justify="right" if name in ("#", "Score") else "left")
     for g in shown:
@@ -174,10 +230,14 @@ def render_summary(
         f"{plural(m.trios, 'trio')}, {m.unmatched} unmatched{away}"
     )
     console.print(head)
-    console.print(_figures(m, report.baseline, plain))
+    _emit(console, _figures(m, report.baseline, plain))
     console.print(Text(f"Quality: {report.quality.describe()}"))
-    console.print(_mix_table(report, plain))
-    console.print(_pairs_table(report, plain))
+    _emit(console, _mix_table(report, plain))
+    if console.is_terminal and console.width < COMPACT_BELOW:
+        for line in _pairs_compact(report, console.width):
+            console.print(line)
+    else:
+        _emit(console, _pairs_table(report, plain))
     render_settings(console, settings_path)
     console.print(Text(message_line(outcome)))
 
@@ -187,7 +247,7 @@ def render_findings(console: Console, source: str, findings: list[Finding]) -> N
     plain = console.color_system is None
     table = Table(
         title=Text(message_line(source)),
-        box=box.ASCII if plain else box.SIMPLE_HEAD,
+        **_boxes(plain),
         title_justify="left",
     )
     table.add_column("")
@@ -200,7 +260,7 @@ def render_findings(console: Console, source: str, findings: list[Finding]) -> N
             Text(finding.topic),
             Text(printable(finding.message)),
         )
-    console.print(table)
+    _emit(console, table)
 
 
 def render_explanation(
@@ -210,7 +270,7 @@ def render_explanation(
     plain = console.color_system is None
     table = Table(
         title=Text(f"Why {message_line(key)}"),
-        box=box.ASCII if plain else box.SIMPLE_HEAD,
+        **_boxes(plain),
         title_justify="left",
     )
     for name in (
@@ -234,4 +294,4 @@ def render_explanation(
         )
     if not chosen:
         console.print(Text(f"{message_line(key)} is not in any group."))
-    console.print(table)
+    _emit(console, table)
