@@ -43,6 +43,7 @@ def _temps(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 @POSIX
 def test_sigterm_sighup_sigint_during_the_xlsx_write_leave_the_old_sheet_and_no_temp(
     big_roster: Path, tmp_path: Path
@@ -98,6 +99,7 @@ def _file_size_limit(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
+@pytest.mark.slow
 @POSIX
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json"])
 def test_a_full_disk_is_one_line_exit_5_and_nothing_left(tmp_path: Path, suffix: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from cli_helpers import run
@@ -10,6 +11,10 @@ from cli_helpers import run
 from pairctl.errors import ExitCode
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+TAKEN = re.compile(
+    r"taken by someone else: paired with (?P<partners>.+), which gives a higher total "
+    r"for everyone"
+)
 
 
 def findings(result) -> dict[str, tuple[str, str]]:
@@ -84,6 +89,7 @@ def test_explain_agrees_with_match_for_three_people():
     for pair in match["pairs"]:
         for key in pair["members"]:
             partner_of[key] = {k for k in pair["members"] if k != key}
+    taken_verdicts = 0
     for key in ["E0024", "E0041", "E0108"]:
         result = run("explain", roster, key, "--json", "--seed", "4")
         assert result.exit_code == 0, result.stderr
@@ -92,10 +98,18 @@ def test_explain_agrees_with_match_for_three_people():
         assert len(data["alternatives"]) >= 3
         for option in data["chosen"] + data["alternatives"]:
             assert abs(sum(option["parts"].values()) - option["score"]) < 1e-9
+        chosen_score = max(o["score"] for o in data["chosen"])
         for option in data["alternatives"]:
             assert option["verdict"] != "chosen" and option["key"] not in partner_of[key]
             if option["verdict"].startswith("taken"):
-                assert option["key"] in partner_of  # they are really paired elsewhere
+                # What a coordinator checks against the sheet: the partner the verdict names
+                # is the one `match` really gave them, and they would have scored higher.
+                named = TAKEN.fullmatch(option["verdict"])
+                assert named, option["verdict"]
+                assert set(named["partners"].split(", ")) == partner_of[option["key"]]
+                assert option["score"] > chosen_score
+                taken_verdicts += 1
+    assert taken_verdicts >= 5  # the check ran: the sample gives E0024 five taken alternatives
 
 
 def test_explain_names_the_rule_that_blocked_a_candidate(tmp_path):
