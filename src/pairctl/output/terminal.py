@@ -116,12 +116,14 @@ def _mix_table(report: RunReport, plain: bool) -> Table:
     return table
 
 
-def _member(group: GroupView, i: int) -> Text:
+def _member(group: GroupView, i: int, before_specialty: str = "\n") -> Text:
+    """Name (key) and specialty: on two lines in a table cell, after `, ` on one line."""
     p = group.members[i]
     label = Text(printable(p.name))
     if p.name != p.key:
         label.append(f" ({printable(p.key)})", style="dim")
-    label.append(f"\n{printable(p.specialty)}" if p.specialty else "", style="cyan")
+    if p.specialty:
+        label.append(f"{before_specialty}{printable(p.specialty)}", style="cyan")
     return label
 
 
@@ -141,7 +143,7 @@ def _pairs_compact(report: RunReport, width: int) -> list[Text]:
         for i in range(len(g.members)):
             if i:
                 who.append("  +  ")
-            who.append_text(_member_line(g, i))
+            who.append_text(_member(g, i, ", "))
         lessons = Text("           ")
         lessons.append(f"{printable(a.name)} teaches: ", style="dim")
         lessons.append_text(_skills(g.teaches(a.key, b.key)))
@@ -153,16 +155,6 @@ def _pairs_compact(report: RunReport, width: int) -> list[Text]:
             line.truncate(width, overflow="ellipsis")
             lines.append(line)
     return lines
-
-
-def _member_line(group: GroupView, i: int) -> Text:
-    p = group.members[i]
-    label = Text(printable(p.name))
-    if p.name != p.key:
-        label.append(f" ({printable(p.key)})", style="dim")
-    if p.specialty:
-        label.append(f", {printable(p.specialty)}", style="cyan")
-    return label
 
 
 def _pairs_table(report: RunReport, plain: bool) -> Table:
