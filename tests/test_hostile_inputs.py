@@ -137,6 +137,24 @@ def test_the_input_limit_is_a_setting(folder: Path) -> None:
     assert "larger than the 1 MB pairctl reads" in one_error_line(done, ExitCode.BAD_ROSTER)
 
 
+def test_the_input_limit_is_also_what_a_workbook_may_unpack_to(folder: Path) -> None:
+    # 2 MB of sheet XML squeezed into a few KB: under the default budget, over max_mb = 1.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Employee ID", "Full name", "Specialty", "Notes"])
+    for i in range(2_000):
+        sheet.append([f"E{i}", f"P{i}", f"S{i % 3}", "x" * 1_000])
+    book.save(folder / "roster.xlsx")
+    assert (folder / "roster.xlsx").stat().st_size < 1 << 20
+    assert pairctl("match", "roster.xlsx", "--dry-run", "-q", cwd=folder).returncode == 0
+    (folder / "pairctl.toml").write_text("[input]\nmax_mb = 1\n", encoding="utf-8")
+    done = pairctl("match", "roster.xlsx", "-o", "p.xlsx", cwd=folder)
+    assert "1 MB" in one_error_line(done, ExitCode.BAD_ROSTER)
+    assert written(folder) == {"pairctl.toml", "roster.xlsx"}
+
+
 def test_a_stray_quote_is_an_error_naming_its_row_not_a_silent_merge(folder: Path) -> None:
     lines = ROSTER.splitlines(keepends=True)
     lines[4] = '"' + lines[4]  # row 5 of 25

@@ -52,7 +52,7 @@ def read_roster(
         # Someone renamed report.xlsx to report.csv; reading it as text would only fail.
         warnings.append(f"{shown}: this is a workbook, not CSV text; read it as a workbook")
     if workbook:
-        book = Workbook(path, data, shown)
+        book = Workbook(path, data, shown, budget=max_bytes)
         name, grid, layout = _choose_sheet(book, sheet, wanted, shown, hidden)
         place = book.where(name)
     else:

@@ -82,7 +82,7 @@ def _groups(path: Path, max_bytes: int) -> list[list[str]]:
         except (ValueError, KeyError, TypeError) as error:
             raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
     if suffix == ".xlsx":
-        book = Workbook(str(path), data, shown)
+        book = Workbook(str(path), data, shown, budget=max_bytes)
         if "Pairs" not in book.names:
             raise RosterError(f"{shown}: no 'Pairs' sheet: not a pairctl pairing sheet")
         rows = [[cell_text(c).strip() for c in row] for row in book.grid("Pairs").rows]

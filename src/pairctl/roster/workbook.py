@@ -7,6 +7,7 @@ import os
 
 from pairctl.errors import RosterError
 from pairctl.roster.sources import (
+    MAX_INPUT_BYTES,
     OLE_MAGIC,
     WORKBOOK_EXTENSIONS,
     Cell,
@@ -14,6 +15,7 @@ from pairctl.roster.sources import (
     looks_like_workbook,
     shorten,
 )
+from pairctl.roster.workbook_guard import check_workbook
 
 # An encrypted OOXML workbook is an OLE container holding a stream of this name (UTF-16).
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -22,12 +24,20 @@ _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
 class Workbook:
     """A calamine workbook: sheet names in order, and each sheet as a `Grid`."""
 
-    def __init__(self, path: str, data: bytes, where: str) -> None:
+    def __init__(
+        self, path: str, data: bytes, where: str, *, budget: int = MAX_INPUT_BYTES
+    ) -> None:
+        """Open the workbook in `data` (read from `path`, named `where` in messages).
+
+        `budget` is the most it may unpack to, in bytes. A workbook that would make calamine
+        allocate far more than that is refused before calamine sees it (workbook_guard);
+        one the checks cannot vouch for is first read by a memory-limited child process.
+        """
         import python_calamine  # deferred: only workbook users pay for the import
 
         self._where = where
         self._error_type = python_calamine.CalamineError
-        if data.startswith(OLE_MAGIC):
+        if check_workbook(data, where, budget=budget):
             _probe_in_child(data, where)
         try:
             self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -64,40 +74,100 @@ class Workbook:
         return Grid(rows, typed=True)
 
 
+# Run as `python -I -c _PROBE LIMIT ROOT`: limit the child's memory first, find calamine where
+# this process found it, then read every sheet the way Workbook.grid does. It exits 0 when it
+# lived through the read, calamine errors included: this process then reads just as far, no
+# farther, and words the error better. Out of memory it exits 3; anything else is a crash.
 _PROBE = """
 import io, sys
+try:
+    import resource
+except ImportError:
+    resource = None
+limit = int(sys.argv[1])
+if resource is not None:
+    for kind, value in ((resource.RLIMIT_AS, limit), (resource.RLIMIT_CORE, 0)):
+        hard = resource.getrlimit(kind)[1]
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(kind, (value, value))
+sys.path.append(sys.argv[2])
 import python_calamine
-book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
-for name in book.sheet_names:
-    try:
-        book.get_sheet_by_name(name).to_python()
-    except Exception:
-        pass
+
+
+def near_the_limit():
+    if resource is None:
+        return False
+    unit = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit > limit * 0.6
+
+
+try:
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
+    for name in book.sheet_names:
+        try:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except python_calamine.CalamineError:
+            pass
+except python_calamine.CalamineError:
+    pass
+except MemoryError:
+    sys.exit(3)
+except BaseException:
+    # pyo3 turns a failed allocation into a panic ("PyObject pointer is null").
+    if near_the_limit():
+        sys.exit(3)
+    raise
 """
+_PROBE_OUT_OF_MEMORY = 3
+_PROBE_SECONDS = 120
+_PROBE_MEMORY = 900 * 1024 * 1024
+"""The child's memory on top of two copies of the file: about five times what calamine needs
+for a 100,000-row ODS roster, and so a bomb that reaches the child stops short of 1 GB."""
 
 
 def _probe_in_child(data: bytes, where: str) -> None:
-    """Open an old binary workbook in a child process first.
+    """Read the workbook once in an isolated child process with limited memory and time.
 
     calamine can abort the whole process on some damaged .xls files (it tries to allocate
-    tens of GB, or panics where Python cannot catch it: calamine issues 550, 714). A child
-    that dies tells us the file is damaged, and this process lives to say so in one line.
-    Errors calamine reports normally are left to the real read, which words them better.
+    tens of GB, or panics where Python cannot catch it: calamine issues 550, 714), and any
+    workbook the in-process checks cannot vouch for may ask for gigabytes. A child that dies
+    tells us the file is damaged or hostile, and this process lives to say so in one line.
+    Errors calamine reports normally are left to the real read, which words them better;
+    any other end of the child (a panic, a signal, a timeout) refuses the file.
+
+    The child runs `python -I` from the filesystem root: no working folder or user site on
+    its path and no PYTHON* variables, so a planted python_calamine.py or sitecustomize.py
+    is never imported.
     """
     import subprocess
     import sys
 
+    import python_calamine
+
+    limit = _PROBE_MEMORY + 2 * len(data)
+    calamine_root = os.path.dirname(os.path.dirname(os.path.abspath(python_calamine.__file__)))
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _PROBE],
+            [sys.executable, "-I", "-c", _PROBE, str(limit), calamine_root],
             input=data,
             capture_output=True,
-            timeout=120,
+            timeout=_PROBE_SECONDS,
             check=False,
+            cwd=os.path.abspath(os.sep),
         )
     except subprocess.TimeoutExpired:
-        raise RosterError(f"{where}: cannot read workbook (reading it did not finish)") from None
-    if done.returncode < 0 or done.returncode > 1:
+        raise RosterError(
+            f"{where}: cannot read workbook (reading it did not finish in "
+            f"{_PROBE_SECONDS} seconds; save the roster as CSV)"
+        ) from None
+    if done.returncode == _PROBE_OUT_OF_MEMORY or b"memory allocation of" in done.stderr:
+        raise RosterError(
+            f"{where}: cannot read workbook (reading it needs more than {limit / 2**20:,.0f} MB "
+            "of memory: a sheet reaches far beyond its data, or the file is damaged; delete "
+            "what is beyond the roster or save it as CSV)"
+        )
+    if done.returncode != 0:
         raise RosterError(
             f"{where}: cannot read workbook (the file is damaged: the reader crashed on it)"
         )
