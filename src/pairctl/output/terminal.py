@@ -277,7 +277,11 @@ def render_explanation(
     for option in [*chosen, *others]:
         parts = "; ".join(f"{k} {v:+.2f}" for k, v in option.parts.items() if v)
         table.add_row(
-            Text(printable(f"{option.name} ({option.key})")),
+            Text(
+                printable(
+                    option.name if option.name == option.key else f"{option.name} ({option.key})"
+                )
+            ),
             f"{option.score:.2f}",
             Text(printable("; ".join(option.teaches)) or "-"),
             Text(printable("; ".join(option.learns)) or "-"),
