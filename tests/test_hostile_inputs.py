@@ -244,3 +244,21 @@ def test_bidi_controls_and_escapes_in_names_reach_the_terminal_neutralised(folde
     assert "Ann" in done.stdout and "Di" in done.stdout  # the names are shown, made safe
     for raw in ("\u202e", "\u2066", "\u2069", "\x1b", "\x07"):
         assert raw not in done.stdout and raw not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["*.xlsx", "pairs[1].xlsx", "?.csv"])
+def test_an_output_name_with_glob_characters_deletes_nothing_of_the_users(
+    folder: Path, name: str
+) -> None:
+    mine = [".budget.xlsx.v2.tmp", "pairs1.xlsx", ".notes.tmp", "a.csv", ".x.xlsx.1234abcd.tmp"]
+    for file in mine:
+        (folder / file).write_text("the user's", encoding="utf-8")
+    # A temporary sheet a killed run left under yesterday's dated name.
+    stale = folder / ".pairs-2026-11-30.xlsx.pairctl-0123abcd.tmp"
+    stale.write_bytes(b"half a sheet")
+    done = pairctl("match", "roster.csv", "-o", name, "-q", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    for file in mine:
+        assert (folder / file).read_text(encoding="utf-8") == "the user's", file
+    assert not stale.exists()
+    assert (folder / name).is_file()

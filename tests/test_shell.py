@@ -178,3 +178,18 @@ def test_piped_tables_are_not_padded_to_the_widest_cell(tmp_path):
     assert all(line == line.rstrip() for line in lines)
     short = next(line for line in lines if "people read" in line)
     assert len(short) < 60  # the long 'columns' finding does not widen it
+
+
+def test_explain_finds_a_person_by_email_or_name_and_suggests_near_misses(tmp_path):
+    roster = small_roster(tmp_path / "roster.csv")
+    by_key = json.loads(run("explain", str(roster), "E002", "--json").stdout)
+    by_email = run("explain", str(roster), "BO@example.org", "--json")
+    assert by_email.exit_code == 0, by_email.stderr
+    assert json.loads(by_email.stdout)["person"] == "E002"
+    assert json.loads(by_email.stdout)["chosen"] == by_key["chosen"]
+    by_name = run("explain", str(roster), "bo lindqvist", "--json")
+    assert json.loads(by_name.stdout)["person"] == "E002"
+    missed = run("explain", str(roster), "Bo Lindkvist")
+    assert missed.exit_code == ExitCode.USAGE
+    assert "did you mean" in missed.stderr and "Bo Lindqvist" in missed.stderr
+    assert len(missed.stderr.splitlines()) == 1
