@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pairctl.errors import RosterError
 from pairctl.output.neutralise import safe_cell
+from pairctl.roster.keys import key_lookup
 from pairctl.roster.sources import (
     MAX_INPUT_BYTES,
     cell_text,
@@ -56,16 +57,16 @@ def read_history(
     """Each earlier round, oldest first: the pairs (indices into `keys`) of people still on
     the roster, and the file's name. A folder's files count in name order (dated names sort
     by date); several --history paths in the order given."""
-    index = {k: i for i, k in enumerate(keys)}
+    index, fold = key_lookup(keys)
     # pairctl's own CSV puts a ' before a key that could start a formula (`=E1`, `a;-b`):
     # read back, that spelling is the same person.
     for i, key in enumerate(keys):
-        index.setdefault(safe_cell(key), i)
+        index.setdefault(fold(safe_cell(key)), i)
     rounds = []
     for path in history_files(paths):
         pairs = []
         for group in _groups(path, max_bytes):
-            members = [index[k] for k in group if k in index]
+            members = [index[fold(k)] for k in group if fold(k) in index]
             pairs += [(a, b) for a, b in combinations(members, 2) if a != b]
         rounds.append((pairs, path.name))
     return rounds

@@ -7,6 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from pairctl.errors import RosterError, where
+from pairctl.roster.keys import key_lookup
 from pairctl.roster.sources import MAX_INPUT_BYTES, decode_text, read_source, sniff_delimiter
 
 
@@ -21,24 +22,25 @@ def read_pair_list(
     shown, data = read_source(path, None, max_bytes)
     text, _ = decode_text(data, shown)
     rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
-    index = {k: i for i, k in enumerate(keys)}
+    index, fold = key_lookup(keys)
     pairs = []
     for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row if c.strip()]
+        raw = [c.strip() for c in row if c.strip()]
+        cells = [fold(c) for c in raw]
         if not cells:
             continue
         if number == 1 and not any(c in index for c in cells[:2]):
             continue  # a header such as "Key A,Key B"
         if len(cells) < 2:
             raise RosterError(f"{where(shown, number)}: expected two person keys, found one")
-        for cell in cells[:2]:
+        for cell, typed in zip(cells[:2], raw, strict=False):
             if cell not in index:
                 raise RosterError(
-                    f"{where(shown, number)}: no one on the roster has the key {cell!r}"
+                    f"{where(shown, number)}: no one on the roster has the key {typed!r}"
                 )
         a, b = index[cells[0]], index[cells[1]]
         if a == b:
-            raise RosterError(f"{where(shown, number)}: {cells[0]!r} is paired with themself")
+            raise RosterError(f"{where(shown, number)}: {raw[0]!r} is paired with themself")
         pairs.append((a, b, f"{shown} row {number}"))
     return pairs
 
