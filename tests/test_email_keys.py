@@ -51,3 +51,34 @@ def test_an_unknown_key_is_named_as_typed(tmp_path):
     result = run("match", str(roster), "--dry-run", "--avoid", str(avoid))
     assert result.exit_code == 3
     assert "'Nobody@Example.ORG'" in result.stderr
+
+
+def _numbered(tmp_path, order):
+    """A form export whose key column is the response number, in the order people answered."""
+    names = ["Ana", "Bo", "Cy", "Di", "Ed", "Flo"]
+    rows = ["ID,Full name,Email,Specialty"]
+    rows += [f"{n},{names[i]},{names[i].lower()}@x.org,S{i % 3}" for n, i in enumerate(order, 1)]
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_history_whose_keys_now_name_other_people_is_warned_about(tmp_path):
+    roster = _numbered(tmp_path, [0, 1, 2, 3, 4, 5])
+    first = tmp_path / "round-1.xlsx"
+    assert run("match", str(roster), "-o", str(first), "-q").exit_code == 0
+    roster = _numbered(tmp_path, [5, 4, 3, 2, 1, 0])  # the same people, answering in turn
+    result = run("match", str(roster), "--history", str(first), "--dry-run", "--strict", "-q")
+    assert result.exit_code == 6
+    drift = [line for line in result.stderr.splitlines() if "round-1.xlsx" in line]
+    assert len(drift) == 1
+    assert "6 keys name someone else than on the roster" in drift[0]
+    assert "key the roster by email" in drift[0]
+
+
+def test_a_history_keyed_the_same_way_is_not_warned_about(tmp_path):
+    roster = _numbered(tmp_path, [0, 1, 2, 3, 4, 5])
+    first = tmp_path / "round-1.csv"
+    assert run("match", str(roster), "-o", str(first), "-q").exit_code == 0
+    result = run("match", str(roster), "--history", str(first), "--dry-run", "--strict", "-q")
+    assert "someone else" not in result.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 import numpy as np
@@ -20,7 +20,7 @@ from pairctl.core.rules import Reasons, avoid_pairs, reporting_line_pairs, takin
 from pairctl.core.scoring import ScoreModel, score_roster
 from pairctl.errors import RosterError
 from pairctl.roster import read_roster
-from pairctl.roster.history import read_history
+from pairctl.roster.history import drift_warning, read_history
 from pairctl.roster.pair_list import check_pins, read_pair_list
 
 
@@ -104,13 +104,15 @@ def plan_round(
         for person in (a, b):
             if person in absent:
                 raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
-    rounds = (
-        read_history(request.history, keys, settings.max_input_bytes) if request.history else []
-    )
+    names = [p.name for p in roster.people]
+    rounds = read_history(request.history, keys, settings.max_input_bytes, names)
+    drift = [line for line in map(drift_warning, rounds) if line]
+    if drift:
+        roster = replace(roster, warnings=(*roster.warnings, *drift))
     # The last `history_rounds` rounds (0 = all) are not repeated; older ones may fade.
     recent_from = len(rounds) - request.history_rounds if request.history_rounds else 0
-    earlier = [pair for pairs, _ in rounds[recent_from:] for pair in pairs]
-    older = [pair for pairs, _ in rounds[:recent_from] for pair in pairs]
+    earlier = [pair for past in rounds[recent_from:] for pair in past.pairs]
+    older = [pair for past in rounds[:recent_from] for pair in past.pairs]
     if earlier:
         model = model.with_repeats(np.array(earlier, dtype=np.int64))
     if older and settings.older_penalty:

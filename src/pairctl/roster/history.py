@@ -11,6 +11,7 @@ import stat
 from collections.abc import Sequence
 from itertools import combinations
 from pathlib import Path
+from typing import NamedTuple
 
 from pairctl.errors import RosterError
 from pairctl.output.neutralise import safe_cell
@@ -25,7 +26,7 @@ from pairctl.roster.sources import (
 from pairctl.roster.workbook import Workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
-_MEMBER_COLUMNS = ("A key", "B key", "C key")
+_MEMBER_COLUMNS = (("A key", "A name"), ("B key", "B name"), ("C key", "C name"))
 
 
 def history_files(paths: Sequence[str]) -> list[Path]:
@@ -51,12 +52,29 @@ def history_files(paths: Sequence[str]) -> list[Path]:
     return files
 
 
+class EarlierRound(NamedTuple):
+    """One history file: its pairs (indices into the roster) and what did not fit."""
+
+    pairs: list[tuple[int, int]]
+    name: str
+    drift: list[tuple[str, str, str]]
+    """(key, name in the history file, name on the roster) where the two differ."""
+
+
 def read_history(
-    paths: Sequence[str], keys: Sequence[str], max_bytes: int = MAX_INPUT_BYTES
-) -> list[tuple[list[tuple[int, int]], str]]:
+    paths: Sequence[str],
+    keys: Sequence[str],
+    max_bytes: int = MAX_INPUT_BYTES,
+    names: Sequence[str] | None = None,
+) -> list[EarlierRound]:
     """Each earlier round, oldest first: the pairs (indices into `keys`) of people still on
     the roster, and the file's name. A folder's files count in name order (dated names sort
-    by date); several --history paths in the order given."""
+    by date); several --history paths in the order given.
+
+    With `names` (the roster's, by index), a key that a pairctl sheet shows with another
+    person's name is reported as drift: the sign of a key column that is a form's response
+    number rather than a person.
+    """
     index, fold = key_lookup(keys)
     # pairctl's own CSV puts a ' before a key that could start a formula (`=E1`, `a;-b`):
     # read back, that spelling is the same person.
@@ -65,21 +83,51 @@ def read_history(
     rounds = []
     for path in history_files(paths):
         pairs = []
+        drift = []
         for group in _groups(path, max_bytes):
-            members = [index[fold(k)] for k in group if fold(k) in index]
+            members = []
+            for key, name in group:
+                person = index.get(fold(key))
+                if person is None:
+                    continue
+                members.append(person)
+                if names is not None and name and not _same_name(name, names[person]):
+                    drift.append((key, name, names[person]))
             pairs += [(a, b) for a, b in combinations(members, 2) if a != b]
-        rounds.append((pairs, path.name))
+        rounds.append(EarlierRound(pairs, path.name, drift))
     return rounds
 
 
-def _groups(path: Path, max_bytes: int) -> list[list[str]]:
-    """The groups (lists of keys) one history file records."""
+def drift_warning(earlier: EarlierRound) -> str | None:
+    """One line when a history file's keys name other people than the roster's do."""
+    if not earlier.drift:
+        return None
+    key, then, now = earlier.drift[0]
+    count = len(earlier.drift)
+    return (
+        f"{earlier.name}: {count} {'key names' if count == 1 else 'keys name'} someone else than "
+        f"on the roster (key {key!r} was {then!r}, is {now!r}): if the key column is a form's "
+        "response number, that history matches the wrong people; key the roster by email "
+        "(--map key=Email)"
+    )
+
+
+def _same_name(written: str, name: str) -> bool:
+    def plain(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return plain(written) in (plain(name), plain(safe_cell(name)))
+
+
+def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
+    """The groups one history file records: (key, name) of each member; the name is empty
+    where the file gives none."""
     shown, data = read_source(str(path), None, max_bytes)
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
             pairs = json.loads(data.decode("utf-8"))["pairs"]
-            return [[str(k) for k in p["members"]] for p in pairs]
+            return [[(str(k), "") for k in p["members"]] for p in pairs]
         except (ValueError, KeyError, TypeError) as error:
             raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
     if suffix == ".xlsx":
@@ -96,17 +144,25 @@ def _groups(path: Path, max_bytes: int) -> list[list[str]]:
     return _groups_from_rows(shown, rows)
 
 
-def _groups_from_rows(shown: str, rows: list[list[str]]) -> list[list[str]]:
+def _groups_from_rows(shown: str, rows: list[list[str]]) -> list[list[tuple[str, str]]]:
     if not rows:
         return []
     header = rows[0]
     if "A key" in header and "B key" in header:
-        columns = [header.index(c) for c in _MEMBER_COLUMNS if c in header]
+        columns = [
+            (header.index(key), header.index(name) if name in header else None)
+            for key, name in _MEMBER_COLUMNS
+            if key in header
+        ]
         pair_column = header.index("Pair") if "Pair" in header else None
         return [
-            [row[c] for c in columns if c < len(row) and row[c]]
+            [(row[k], _cell(row, n)) for k, n in columns if k < len(row) and row[k]]
             for row in rows[1:]
             if pair_column is None or (pair_column < len(row) and row[pair_column] != "unmatched")
         ]
     # A plain list of key pairs, header optional (a header's "keys" match no one anyway).
-    return [[c for c in row[:2] if c] for row in rows if len([c for c in row[:2] if c]) == 2]
+    return [[(c, "") for c in row[:2] if c] for row in rows if len([c for c in row[:2] if c]) == 2]
+
+
+def _cell(row: list[str], column: int | None) -> str:
+    return row[column] if column is not None and column < len(row) else ""
