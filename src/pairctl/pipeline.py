@@ -21,6 +21,7 @@ from pairctl.core.scoring import ScoreModel, score_roster
 from pairctl.errors import RosterError
 from pairctl.roster import read_roster
 from pairctl.roster.history import drift_warning, read_history
+from pairctl.roster.managers import Managers, manager_warnings, resolve_managers
 from pairctl.roster.pair_list import check_pins, read_pair_list
 
 
@@ -53,6 +54,9 @@ class PlannedRound:
     earlier_pairs: int
     pairing: Pairing
     quality: Quality
+    managers: Managers | None = None
+    """How the manager column resolved to people (None: no manager column, or the
+    reporting-line rule is off)."""
 
     @property
     def reasons(self) -> Reasons:
@@ -81,6 +85,12 @@ def plan_round(
         stdin=stdin,
         max_bytes=settings.max_input_bytes,
     )
+    managers = None
+    column = roster.mapping.fields.get("manager")
+    if column is not None and request.chain_depth:
+        roster, managers = resolve_managers(roster)
+        found = manager_warnings(managers, column)
+        roster = replace(roster, warnings=(*roster.warnings, *found))
     model = score_roster(roster, settings.weights)
     keys = [p.key for p in roster.people]
     reasons = reporting_line_pairs(roster.people, request.chain_depth)
@@ -143,4 +153,5 @@ def plan_round(
         earlier_pairs=len({(min(a, b), max(a, b)) for a, b in earlier}),
         pairing=pairing,
         quality=quality,
+        managers=managers,
     )

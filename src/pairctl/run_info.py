@@ -36,6 +36,10 @@ def round_info(
             if depth
             else "off",
         ),
+        (
+            "Manager values resolved",
+            planned.managers.describe() if planned.managers else "(rule off or no column)",
+        ),
         ("Avoid lists", ", ".join(request.avoid) or "(none)"),
         ("Pairs forbidden by rules", str(len(planned.reasons))),
         ("Pinned pairs", pins),
