@@ -36,6 +36,7 @@ def round_info(
             if depth
             else "off",
         ),
+        ("Lists split", "; ".join(planned.roster.list_splits) or "(no skills or wants column)"),
         (
             "Manager values resolved",
             planned.managers.describe() if planned.managers else "(rule off or no column)",

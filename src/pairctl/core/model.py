@@ -80,6 +80,8 @@ class Roster:
     whatever others can teach that they cannot."""
     warnings: tuple[str, ...] = ()
     """Things the reader noticed but could live with."""
+    list_splits: tuple[str, ...] = ()
+    """How each skills or wants column was split into items (for Run info)."""
     problems: tuple[str, ...] = ()
     """Things that stop pairing (duplicate or blank keys), collected instead of raised when
     the reader was asked to (`pairctl validate`)."""

@@ -72,7 +72,8 @@ def read_roster(
         return where(place, row, column)
 
     problems: list[str] | None = [] if collect_problems else None
-    people, people_warnings = build_people(grid, layout, location, problems)
+    splits: list[str] = []
+    people, people_warnings = build_people(grid, layout, location, problems, split_notes=splits)
     if len(people) < MIN_PEOPLE:
         counted = "1 person" if len(people) == 1 else f"{len(people)} people"
         raise RosterError(f"{place}: the roster has {counted}; pairing needs at least 2")
@@ -89,6 +90,7 @@ def read_roster(
         has_wants="wants" in mapped,
         problems=tuple(problems or ()),
         warnings=(*warnings, *layout.warnings, *people_warnings),
+        list_splits=tuple(splits),
     )
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
 from typing import TypeVar
 
@@ -27,7 +30,13 @@ _SHOWN_NOTE = 40
 """How much of a skipped note row's text a warning quotes."""
 _SHOWN_NOTES = 5
 """Skipped note rows warned about one by one; the rest share one warning."""
-_LIST_SPLIT = re.compile(r"[;,\r\n]+")
+_LINE_SPLIT = re.compile(r"[;\r\n]+")
+_LINE_SEPARATORS = re.compile(r"[;\r\n]")
+_COMMA_FRAGMENT = re.compile(r"[^,]+")
+_GLUE_AT_LEAST = 2
+"""A comma-joined pair of fragments is one option only when this many rows show it."""
+_SHOWN_OPTIONS = 3
+"""Comma-holding options a split note names; the rest are counted."""
 
 _NUMBER = r"(\d+(?:[.,]\d+)?|[.,]\d+)"
 _UNIT = r"(?:\s*(?:years?|yrs?|y)\.?)?"
@@ -35,6 +44,9 @@ _PLAIN_YEARS = re.compile(rf"{_NUMBER}\s*\+?{_UNIT}")
 _LESS_THAN = re.compile(rf"(?:less than|under|<)\s*{_NUMBER}{_UNIT}")
 _MORE_THAN = re.compile(rf"(?:more than|over|>)\s*{_NUMBER}{_UNIT}")
 _NEGATIVE = re.compile(rf"-\s*{_NUMBER}{_UNIT}")
+_RANGE = re.compile(
+    rf"(?:between\s*)?{_NUMBER}{_UNIT}\s*(?:-|\u2013|\u2014|\u2212|to|and)\s*{_NUMBER}{_UNIT}"
+)
 _MAX_YEARS = 100.0
 """More than this is a year or a typo ('1998'), not a career."""
 
@@ -44,12 +56,15 @@ def build_people(
     layout: Layout,
     location: Callable[[int | None, str | None], str],
     problems: list[str] | None = None,
+    split_notes: list[str] | None = None,
 ) -> tuple[list[Person], list[str]]:
     """The people under the header, in roster order, and warnings about them.
 
     `location(row, column)` formats the start of a message (file, sheet, row, column). Key
     problems (blank, duplicate) raise RosterError, unless a `problems` list is given: then
     they are appended there and reading goes on (`pairctl validate` reports them all).
+    When a `split_notes` list is given, one line per skills/wants column present is appended
+    saying how its cells were split into items (`ListSplit.note`), for the Run info sheet.
     """
     typed = grid.typed
     start = layout.index + 1
@@ -95,8 +110,15 @@ def build_people(
 
     names = column("name")
     specialties = _blank_not_answered(column("specialty"))
-    skills = _parse_unique(column("skills"), _split_list)
-    wants = _parse_unique(column("wants"), _split_list)
+    skill_split = split_column(column("skills"))
+    want_split = split_column(column("wants"))
+    skills, wants = skill_split.items, want_split.items
+    if split_notes is not None:
+        split_notes += [
+            f"{name}: {split.note}"
+            for name, split in (("skills", skill_split), ("wants", want_split))
+            if name in layout.columns
+        ]
     experience = _parsed(
         column("experience"), rows, location, header.get("experience"), parse_years, None
     )
@@ -240,27 +262,134 @@ def _blank_not_answered(values: list[str]) -> list[str]:
     return ["" if v.casefold() in _NOT_ANSWERED else v for v in values]
 
 
-def _parse_unique(values: list[str], parse: Callable[[str], T]) -> list[T]:
-    # Cells repeat a lot (survey lists, years); parse each distinct text once.
-    cache: dict[str, T] = {}
-    out: list[T] = []
-    for value in values:
-        try:
-            out.append(cache[value])
-        except KeyError:
-            cache[value] = parsed = parse(value)
-            out.append(parsed)
-    return out
+@dataclass(frozen=True)
+class ListSplit:
+    """How one skills or wants column was cut into items, and the items per row."""
+
+    items: list[tuple[str, ...]]
+    separators: str
+    """What the items were cut on: "';'", "new lines", "';' and new lines" or "','"."""
+    kept: tuple[str, ...] = ()
+    """Options kept whole although they hold a comma (first spelling seen)."""
+    comma_cells: int = 0
+    """In a ';' or new-line column: cells holding neither but a comma, split on commas."""
+
+    @property
+    def note(self) -> str:
+        """One line for the Run info sheet, e.g. "split on ';'"."""
+        extra: list[str] = []
+        if self.comma_cells:
+            cells = "1 cell" if self.comma_cells == 1 else f"{self.comma_cells} cells"
+            extra.append(f"{cells} without them split on ','")
+        if self.kept:
+            shown = ", ".join(repr(shorten(k, _SHOWN_NOTE)) for k in self.kept[:_SHOWN_OPTIONS])
+            if len(self.kept) > _SHOWN_OPTIONS:
+                shown += f" and {len(self.kept) - _SHOWN_OPTIONS} more"
+            options = (
+                "1 option that contains"
+                if len(self.kept) == 1
+                else f"{len(self.kept)} options that contain"
+            )
+            extra.append(f"kept {options} a comma: {shown}")
+        return f"split on {self.separators}" + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def _split_list(cell: str) -> tuple[str, ...]:
-    """'Python; SQL, python' -> ('Python', 'SQL'): trimmed, no empties, first spelling kept."""
-    if not cell or cell.casefold() in _NOT_ANSWERED:
-        return ()
+def split_column(cells: list[str]) -> ListSplit:
+    """Split a skills or wants column into items, deciding the separators once for it.
+
+    A column with ';' or a line break in any cell is split on those only (Microsoft Forms
+    ends each ticked option with ';'; a comma there belongs to the option). Otherwise it is
+    split on commas, except where two comma-separated fragments are one checkbox option
+    (Google Forms joins options with ', '): fragment A is always directly followed by B
+    across the column, B always directly follows A, and that happens in at least two rows.
+    In a ';' column, an answered cell holding no ';' or line break is split the comma way
+    (a hand-typed 'Negotiation, Public speaking'), unless its whole text is an item seen
+    elsewhere in the column. Items are trimmed, blanks dropped, repeats (compared by `fold`)
+    dropped keeping the first spelling; 'NA' alone means no items. docs/scoring.md.
+    """
+    counts = Counter(c for c in cells if c and c.casefold() not in _NOT_ANSWERED)
+    semicolon = any(";" in c for c in counts)
+    lines = any("\n" in c or "\r" in c for c in counts)
+    parsed: dict[str, tuple[str, ...]] = {}
+    comma_counts: Counter[str] = Counter()
+    known: set[str] = set()
+    if semicolon or lines:
+        for cell, n in counts.items():
+            if _LINE_SEPARATORS.search(cell):
+                parsed[cell] = _unique(_LINE_SPLIT.split(cell))
+                known.update(fold(item) for item in parsed[cell] if "," in item)
+            else:
+                comma_counts[cell] = n
+        for cell in [c for c in comma_counts if fold(_trim(c)) in known]:
+            parsed[cell] = _unique([cell])
+            del comma_counts[cell]
+        separators = " and ".join(
+            name for name, used in (("';'", semicolon), ("new lines", lines)) if used
+        )
+    else:
+        comma_counts = counts
+        separators = "','"
+    comma_items, kept = _split_commas(comma_counts)
+    parsed.update(comma_items)
+    fallback = sum(n for c, n in comma_counts.items() if "," in c) if semicolon or lines else 0
+    return ListSplit(
+        items=[parsed.get(c, ()) for c in cells],
+        separators=separators,
+        kept=kept,
+        comma_cells=fallback,
+    )
+
+
+def _split_commas(counts: Counter[str]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Comma lists -> items, gluing fragment pairs that behave like one checkbox option."""
+    spans = {cell: [m.span() for m in _COMMA_FRAGMENT.finditer(cell)] for cell in counts}
+    spans = {cell: [s for s in found if cell[s[0] : s[1]].strip()] for cell, found in spans.items()}
+    seen: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for cell, found in spans.items():
+        n = counts[cell]
+        folded = [fold(cell[a:b]) for a, b in found]
+        for fragment in folded:
+            seen[fragment] += n
+        for pair in pairwise(folded):
+            pairs[pair] += n
+    glued = {
+        (a, b)
+        for (a, b), n in pairs.items()
+        if a != b and n >= _GLUE_AT_LEAST and seen[a] == n and seen[b] == n
+    }
+    out: dict[str, tuple[str, ...]] = {}
+    kept: dict[str, str] = {}
+    for cell, found in spans.items():
+        folded = [fold(cell[a:b]) for a, b in found]
+        items: list[str] = []
+        start = 0
+        for i in range(len(found)):
+            if i + 1 < len(found) and (folded[i], folded[i + 1]) in glued:
+                continue
+            items.append(cell[found[start][0] : found[i][1]])
+            if i > start:
+                kept.setdefault(fold(items[-1]), _trim(items[-1]))
+            start = i + 1
+        out[cell] = _unique(items)
+    return out, tuple(kept.values())
+
+
+def _trim(item: str) -> str:
+    """Spaces and stray commas off both ends: ' ,Python,,' -> 'Python'."""
+    while True:
+        trimmed = item.strip().strip(",")
+        if trimmed == item:
+            return item
+        item = trimmed
+
+
+def _unique(parts: list[str]) -> tuple[str, ...]:
+    """Trimmed, no empties, first spelling kept of items equal under `fold`."""
     items: list[str] = []
     seen: set[str] = set()
-    for item in _LIST_SPLIT.split(cell):
-        item = item.strip()
+    for part in parts:
+        item = _trim(part)
         folded = fold(item)
         if folded and folded not in seen:
             seen.add(folded)
@@ -326,21 +455,30 @@ def parse_date(text: str) -> str:
 def parse_years(text: str) -> float | None:
     """Years of experience as people type them; None when not given.
 
-    '7', '7.5', '7,5', '7 years', '10+' -> the number; 'Less than 1 year' -> half of it (0.5);
-    'More than 50 years' -> 50; '', 'NA', 'N/A', '-' -> None. Raises ValueError otherwise.
+    '7', '7.5', '7,5', '7 years', '10+', 'Over 20', 'More than 50 years' -> the number;
+    'Less than 2 years' -> half of it (1); a range '2-5 years', '5-10' (any dash), '2 to 5',
+    'Between 2 and 5 years' -> its midpoint (3.5, 7.5); '', 'NA', 'N/A', '-' -> None.
+    Raises ValueError otherwise, and for a reversed range ('5-2').
     """
     plain = " ".join(text.split()).casefold()
     if plain in _NO_YEARS:
         return None
     if _NEGATIVE.fullmatch(plain):
         raise ValueError(f"{text!r} is not a number of years (it is negative)")
-    for pattern, scale in ((_PLAIN_YEARS, 1.0), (_LESS_THAN, 0.5), (_MORE_THAN, 1.0)):
-        match = pattern.fullmatch(plain)
-        if match:
-            years = float(match.group(1).replace(",", ".")) * scale
-            break
+    ranged = _RANGE.fullmatch(plain)
+    if ranged:
+        low, high = (float(g.replace(",", ".")) for g in ranged.groups())
+        if low > high:
+            raise ValueError(f"{text!r} is not a range of years (the first number is larger)")
+        years = high if high > _MAX_YEARS else (low + high) / 2
     else:
-        raise ValueError(f"{text!r} is not a number of years")
+        for pattern, scale in ((_PLAIN_YEARS, 1.0), (_LESS_THAN, 0.5), (_MORE_THAN, 1.0)):
+            match = pattern.fullmatch(plain)
+            if match:
+                years = float(match.group(1).replace(",", ".")) * scale
+                break
+        else:
+            raise ValueError(f"{text!r} is not a number of years")
     if not math.isfinite(years) or years > _MAX_YEARS:
         raise ValueError(f"{text!r} is not a number of years (more than {_MAX_YEARS:g})")
     return years
