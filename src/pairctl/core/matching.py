@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations, islice
 from typing import Any, Literal
 
 import numpy as np
@@ -48,6 +49,15 @@ ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 _EPS = 1e-9
 _MAX_ROUNDS = 200
 _COST_SCALE = 10_000.0
+# Reasons spelled out for someone nobody may pair with; the rest are counted.
+_REASONS_SHOWN = 3
+# Up to this many people, re-pairing after a forced pair takes in the whole roster (an exact
+# matching over allowed pairs); above it, the pairs of each loose person's best partners.
+_REPAIR_ALL = 80
+_REPAIR_REACH = 12
+# Up to this many people, the pairs are rearranged if that is what makes room for a trio.
+_TRIO_SEARCH = 16
+_TAKEN = "no allowed partner left (everyone they may pair with is in another group)"
 
 
 class TooLargeForExact(UsageError):
@@ -315,17 +325,81 @@ def match(
 ) -> Pairing:
     """Pair everyone; an odd person joins the trio they fit best, or is left out.
 
-    `model` scores people indexed like `keys` (the unique person keys). Pairs the model
-    blocks are used only when nothing else is possible, and then undone: those people are
-    listed as unmatched, with the rule's reason the model carries.
+    `model` scores people indexed like `keys` (the unique person keys). Someone a rule keeps
+    from everyone else takes no part and is listed as unmatched, with the rules' reasons.
+    The solvers use a pair the model blocks only when nothing else is possible; such pairs
+    are undone and the people around them paired again, so that only those who truly have
+    no allowed partner left are listed as unmatched.
     """
     n = len(keys)
     if n < 2:
         raise ValueError("pairing needs at least 2 people")
+    lonely = _without_any_allowed_partner(model)
+    if not lonely:
+        return _match(model, keys, seed=seed, odd=odd, solver=solver, progress=progress)
+    # Nobody may pair with them: matching them would only force a forbidden pair that takes
+    # a second person down with it. Everyone else has an allowed partner among the rest (a
+    # lonely one is forbidden with them), so this happens once.
+    unmatched = [Unmatched(index=i, reason=_lonely_reason(model, i)) for i in lonely]
+    out = set(lonely)
+    rest = np.array([i for i in range(n) if i not in out], dtype=np.int64)
+    groups: list[Group] = []
+    objective = 0.0
+    if len(rest) >= 2:
+        sub = _match(
+            model.permuted(rest),
+            [keys[i] for i in rest],
+            seed=seed,
+            odd=odd,
+            solver=solver,
+            progress=progress,
+        )
+        local = rest.tolist()
+        groups = [
+            replace(g, members=tuple(sorted(local[m] for m in g.members))) for g in sub.groups
+        ]
+        unmatched += [replace(u, index=local[u.index]) for u in sub.unmatched]
+        objective = sub.objective
+    return Pairing(
+        groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
+        unmatched=tuple(unmatched),
+        solver=solver,
+        seed=seed,
+        objective=objective,
+    )
+
+
+def _without_any_allowed_partner(model: ScoreModel) -> list[int]:
+    """People a rule forbids with every other person of the model, in index order."""
+    n = model.size
+    ends = np.concatenate([model.blocked // n, model.blocked % n]).astype(np.int64)
+    forbidden = np.bincount(ends, minlength=n)
+    result: list[int] = np.flatnonzero(forbidden >= n - 1).tolist()
+    return result
+
+
+def _lonely_reason(model: ScoreModel, person: int) -> str:
+    """Why nobody may pair with `person`: the rules, the first few spelled out."""
+    whys = [model.rule_reason(person, other) for other in range(model.size) if other != person]
+    shown = "; ".join(whys[:_REASONS_SHOWN])
+    more = len(whys) - _REASONS_SHOWN
+    return f"no allowed partner left ({shown}{f'; and {more} more' if more > 0 else ''})"
+
+
+def _match(
+    model: ScoreModel,
+    keys: Sequence[str],
+    *,
+    seed: int,
+    odd: OddRule,
+    solver: Solver,
+    progress: Progress | None,
+) -> Pairing:
+    """`match` for a roster in which everyone has at least one allowed partner."""
+    n = len(keys)
     order = canonical_order(keys, seed)
     canonical = model.permuted(order)
     mate = exact(canonical) if solver == "exact" else greedy_swap(canonical, seed, progress)
-    score = _Scorer(canonical)
 
     firsts = np.flatnonzero(np.arange(len(mate)) < mate)
     pairs = [[int(x), int(mate[x])] for x in firsts]
@@ -335,19 +409,25 @@ def match(
         with_stand_in = next(i for i, p in enumerate(pairs) if p[1] == n)
         extra = pairs.pop(with_stand_in)[0]
 
-    unmatched: list[Unmatched] = []
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    forbidden = canonical.is_blocked(a, b).tolist()
+    loose = sorted(x for p, hit in zip(pairs, forbidden, strict=True) if hit for x in p)
+    pairs = [p for p, hit in zip(pairs, forbidden, strict=True) if not hit]
     if extra is not None:
-        if odd == "trio":
-            a = np.array([p[0] for p in pairs])
-            b = np.array([p[1] for p in pairs])
-            extras = np.full(len(pairs), extra)
-            fit = score(extras, a) + score(extras, b)
-            pairs[int(np.argmax(fit))].append(extra)
-        else:
-            unmatched.append(Unmatched(index=int(order[extra]), reason=ODD_LEFT_OUT))
+        loose.insert(0, extra)
+    if len(loose) >= 2:
+        pairs, loose = _pair_again(canonical, pairs, loose)
+        # The solver's odd one out stays the first to join a trio or to leave, as before.
+        loose.sort(key=lambda p: (p != extra, p))
 
-    pairs, refused = _without_forbidden_links(canonical, pairs, order)
-    unmatched += refused
+    unmatched: list[Unmatched] = []
+    if odd == "trio" and loose:
+        pairs, loose = _with_a_trio(canonical, pairs, loose)
+    elif loose and n % 2:
+        unmatched.append(Unmatched(index=int(order[loose.pop(0)]), reason=ODD_LEFT_OUT))
+    unmatched += [Unmatched(index=int(order[p]), reason=_TAKEN) for p in loose]
+
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
     scores = _group_scores(model, members)
     groups = [Group(members=m, score=float(s)) for m, s in zip(members, scores, strict=True)]
@@ -360,34 +440,87 @@ def match(
     )
 
 
-def _without_forbidden_links(
-    model: ScoreModel, groups: list[list[int]], order: IntArray
-) -> tuple[list[list[int]], list[Unmatched]]:
-    """Undo the groups a rule forbids (the matcher only makes them when nothing else was
-    possible): a trio loses the member with the most forbidden links, a pair both people."""
-    kept: list[list[int]] = []
-    refused: list[Unmatched] = []
-    for group in groups:
-        members = list(group)
-        while len(members) >= 2:
-            links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :]]
-            a = np.array([x for x, _ in links], dtype=np.int64)
-            b = np.array([y for _, y in links], dtype=np.int64)
-            bad = [link for link, hit in zip(links, model.is_blocked(a, b), strict=True) if hit]
-            if not bad:
-                break
-            worst = max(members, key=lambda m: sum(m in link for link in bad))
-            leaving = [worst] if len(members) == 3 else members
-            for person in leaving:
-                other = next(y if x == person else x for x, y in bad if person in (x, y))
-                why = model.rule_reason(person, other) or "a rule forbids the only partner left"
-                refused.append(
-                    Unmatched(index=int(order[person]), reason=f"no allowed partner left ({why})")
-                )
-            members = [m for m in members if m not in leaving]
-        if len(members) >= 2:
-            kept.append(members)
-    return kept, refused
+def _allowed_matching(model: ScoreModel, people: Sequence[int]) -> list[list[int]]:
+    """As many pairs of allowed partners among `people` as possible, the best-scoring such
+    set (Edmonds' blossom on integer weights, as in `exact`)."""
+    import networkx as nx
+
+    nodes = np.array(sorted(people), dtype=np.int64)
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes.tolist())
+    i, j = np.triu_indices(len(nodes), k=1)
+    a, b = nodes[i], nodes[j]
+    ok = ~model.is_blocked(a, b)
+    a, b = a[ok], b[ok]
+    if len(a):
+        s = model.pair_scores(a, b)
+        weights = np.round((s - s.min() + 1.0) * 10_000).astype(np.int64)
+        graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), weights.tolist(), strict=True))
+    found = nx.max_weight_matching(graph, maxcardinality=True)
+    return sorted([min(int(x), int(y)), max(int(x), int(y))] for x, y in found)
+
+
+def _pair_again(
+    model: ScoreModel, pairs: list[list[int]], loose: list[int]
+) -> tuple[list[list[int]], list[int]]:
+    """Re-pair the people left loose (their forced pairs undone) among themselves and with
+    the pairs around them, over allowed partners only, when that places more people.
+
+    On a small roster every pair takes part, so nobody who could be placed stays loose; on a
+    large one, the pairs of each loose person's best allowed partners do.
+    """
+    if len(pairs) * 2 + len(loose) <= _REPAIR_ALL:
+        involved = set(range(len(pairs)))
+    else:
+        where = {x: g for g, p in enumerate(pairs) for x in p}
+        scores = model.block(np.array(loose, dtype=np.int64))
+        # Blossom grows with the cube of what it is given: many loose people, fewer each.
+        reach = min(_REPAIR_REACH, max(2, _REPAIR_ALL // (2 * len(loose))))
+        involved = set()
+        for row, person in enumerate(loose):
+            ranked = np.lexsort((np.arange(model.size), -scores[row])).tolist()
+            near = (x for x in ranked if x in where and not model.rule_reason(person, x))
+            involved |= {where[x] for x in islice(near, reach)}
+    people = list(loose) + [x for g in sorted(involved) for x in pairs[g]]
+    found = _allowed_matching(model, people)
+    if len(found) <= len(involved):
+        return pairs, loose
+    placed = {x for p in found for x in p}
+    kept = [p for g, p in enumerate(pairs) if g not in involved]
+    return kept + found, sorted(p for p in people if p not in placed)
+
+
+def _with_a_trio(
+    model: ScoreModel, pairs: list[list[int]], loose: list[int]
+) -> tuple[list[list[int]], list[int]]:
+    """Seat one loose person as the third of the pair they fit best among those allowed with
+    them both; on a small roster, rearrange the pairs if that is what makes room for a trio."""
+    score = _Scorer(model)
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    for person in loose:
+        them = np.full(len(pairs), person, dtype=np.int64)
+        ok = ~(model.is_blocked(them, a) | model.is_blocked(them, b))
+        if ok.any():
+            fit = np.where(ok, score(them, a) + score(them, b), -np.inf)
+            best = int(np.argmax(fit))
+            grown = [*pairs[:best], [*pairs[best], person], *pairs[best + 1 :]]
+            return grown, [p for p in loose if p != person]
+    everyone = sorted([x for p in pairs for x in p] + loose)
+    if len(everyone) > _TRIO_SEARCH:
+        return pairs, loose
+    for trio in combinations(everyone, 3):
+        x, y, z = (np.array([v], dtype=np.int64) for v in trio)
+        if (model.is_blocked(x, y) | model.is_blocked(y, z) | model.is_blocked(x, z))[0]:
+            continue
+        found = _allowed_matching(model, [p for p in everyone if p not in trio])
+        if 2 * len(found) + 3 > 2 * len(pairs):
+            placed = set(trio) | {x for p in found for x in p}
+            left = [p for p in loose if p not in placed]
+            return [*found, list(trio)], left + [
+                p for p in everyone if p not in placed and p not in left
+            ]
+    return pairs, loose
 
 
 def match_with_pins(
