@@ -343,7 +343,10 @@ def test_an_unknown_column_field_is_a_settings_error_listing_the_fields(tmp_path
     line = one_error_line(result, "pairctl.toml", "unknown key columns.nmae", "columns.name?")
     assert "--map" not in line
     known = line.partition("known: ")[2].split(", ")
-    assert known == [f"columns.{f}" for f in HEADER_FIELDS] + ["columns.blind"]
+    assert known == [f"columns.{f}" for f in HEADER_FIELDS] + [
+        "columns.blind",
+        "columns.duplicates",
+    ]
 
 
 @pytest.mark.parametrize("spelled", ["Specialty", "SPECIALTY", '" specialty "'])

@@ -17,6 +17,7 @@ from pairctl.shell import commands
 from pairctl.shell.environment import Environment
 from pairctl.shell.errors import Command, OneLineErrors
 from pairctl.shell.options import (
+    PEOPLE,
     READING,
     ROUND,
     DryRun,
@@ -58,7 +59,7 @@ def _root(
 
 
 @app.command(cls=Command)
-@takes(*READING, *ROUND)
+@takes(*READING, *PEOPLE, *ROUND)
 def match(
     given: Given,
     env: Environment,
@@ -75,7 +76,7 @@ def match(
 
 
 @app.command(cls=Command)
-@takes(*READING, *ROUND)
+@takes(*READING, *PEOPLE, *ROUND)
 def explain(
     given: Given,
     env: Environment,
@@ -95,13 +96,24 @@ def explain(
 
 
 @app.command(cls=Command)
-@takes(*READING)
+@takes(*READING, *PEOPLE)
 def validate(given: Given, env: Environment, as_json: Json = False) -> None:
     """Read and check a roster without pairing: columns, blind fields, gaps, problems.
 
     Exit 0 when it can be paired; a roster that cannot be read exits 3 with the reason.
     """
     commands.validate(given, env, as_json=as_json)
+
+
+@app.command(cls=Command)
+@takes(*READING)
+def columns(given: Given, env: Environment, as_json: Json = False) -> None:
+    """List the roster's columns: a sample value of each and the field it feeds, or why not.
+
+    Shows the header row pairctl would read (its best guess when a column is missing), so a
+    "column not found" error can be fixed with --map FIELD=COLUMN.
+    """
+    commands.columns(given, env, as_json=as_json)
 
 
 @app.command(cls=Command)

@@ -38,7 +38,8 @@ _MAX_MB = (1, 65_536)
 """`[input] max_mb`: from one megabyte up to 64 GB, far beyond any roster that fits in memory."""
 _MAX_SETTINGS_BYTES = 2**20
 """A settings file is a few hundred bytes; anything larger is not one."""
-_COLUMN_KEYS = (*FIELDS, "blind")
+_COLUMN_KEYS = (*FIELDS, "blind", "duplicates")
+_DUPLICATES = ("error", "latest", "first")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _shown_value = reprlib.Repr()
 _shown_value.maxstring = 60
@@ -53,6 +54,8 @@ class Settings:
     columns: dict[str, str] = field(default_factory=dict)
     blind: list[str] = field(default_factory=list)
     """Extra columns never to use for pairing (listed as blind in Run info)."""
+    duplicates: str | None = None
+    """`[columns] duplicates`: error, latest or first (None: not said)."""
     weights: Weights = field(default_factory=Weights)
     seed: int | None = None
     odd: str | None = None
@@ -196,7 +199,7 @@ def load_settings(path: Path) -> Settings:
             raise ConfigError(f"{shown}: {key} must be a file name or a list of them")
         return [str(here / v) for v in value]
 
-    columns, blind = _columns(shown, _table(shown, data, "columns"))
+    columns, blind, duplicates = _columns(shown, _table(shown, data, "columns"))
     match = _table(shown, data, "match")
     _only(shown, "match.", match, {"seed", "odd", "solver"})
     rules = _table(shown, data, "rules")
@@ -211,6 +214,7 @@ def load_settings(path: Path) -> Settings:
         path=shown,
         columns=columns,
         blind=blind,
+        duplicates=duplicates,
         weights=_weights(shown, _table(shown, data, "weights")),
         seed=_int(shown, "match.seed", match.get("seed"), 0),
         odd=_choice(shown, "match.odd", match.get("odd"), _ODD),
@@ -225,12 +229,14 @@ def load_settings(path: Path) -> Settings:
     )
 
 
-def _columns(shown: str, table: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-    """`[columns]` as field -> column and the blind list. Field names are matched the way
-    `--map` matches them (trimmed, case-folded), so `Specialty = ...` works too."""
+def _columns(shown: str, table: dict[str, Any]) -> tuple[dict[str, str], list[str], str | None]:
+    """`[columns]` as field -> column, the blind list and the duplicates policy. Field names
+    are matched the way `--map` matches them (trimmed, case-folded), so `Specialty = ...`
+    works too."""
     columns: dict[str, str] = {}
     spelled: dict[str, str] = {}
     blind: list[str] = []
+    duplicates: str | None = None
     for raw, column in table.items():
         name = raw.strip().casefold()
         key = _key("columns.", raw)
@@ -245,11 +251,13 @@ def _columns(shown: str, table: dict[str, Any]) -> tuple[dict[str, str], list[st
             if not isinstance(column, list) or not all(isinstance(b, str) for b in column):
                 raise ConfigError(f"{shown}: {key} must be a list of column names")
             blind = list(column)
+        elif name == "duplicates":
+            duplicates = _choice(shown, key, column, _DUPLICATES)
         elif not isinstance(column, str) or not column.strip():
             raise ConfigError(f"{shown}: {key} must be a column name (text)")
         else:
             columns[name] = column
-    return columns, blind
+    return columns, blind, duplicates
 
 
 def _table(shown: str, data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -359,6 +367,7 @@ TEMPLATE = """\
 # specialty = "Job Role"
 # skills = "Can teach"
 # blind = ["Tenure band", "Team"]   # never used for pairing, even if the name looks useful
+# duplicates = "latest"   # someone who answered the form twice: "error", "latest" or "first"
 
 [weights]
 # How a pair is scored (defaults shown). Each weight is 0 (off) or from 0.001 to 100;

@@ -40,6 +40,7 @@ class RoundRequest:
     history: list[str]
     chain_depth: int
     history_rounds: int
+    duplicates: str = "error"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def plan_round(
         blind=settings.blind,
         stdin=stdin,
         max_bytes=settings.max_input_bytes,
+        duplicates=request.duplicates,
     )
     managers = None
     column = roster.mapping.fields.get("manager")

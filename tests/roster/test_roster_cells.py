@@ -11,6 +11,8 @@ from pairctl.roster.people import parse_years, split_column
 
 from .builders import error_of, roster_of
 
+TWICE = " (someone who answered twice? keep one answer with --duplicates latest or first)"
+
 
 @pytest.mark.parametrize(
     ("cell", "items"),
@@ -83,19 +85,25 @@ def test_blank_key_on_a_row_with_data() -> None:
 def test_duplicate_keys_name_both_rows() -> None:
     rows = [["1042", "Ana", "E"], ["7", "Bo", "O"], ["8", "Cy", "O"], [" 1042 ", "Di", "E"]]
     message = error_of(["ID", "Name", "Specialty"], rows)
-    assert message == "roster.csv, column 'ID': key '1042' appears on rows 2 and 5"
+    assert message == "roster.csv, column 'ID': key '1042' appears on rows 2 and 5" + TWICE
 
 
 def test_email_keys_compare_without_case() -> None:
     rows = [["Ana@Example.org", "E"], ["bo@example.org", "O"], ["ana@example.ORG", "E"]]
     message = error_of(["Email", "Specialty"], rows)
-    assert message == "roster.csv, column 'Email': key 'ana@example.ORG' appears on rows 2 and 4"
+    assert (
+        message
+        == "roster.csv, column 'Email': key 'ana@example.ORG' appears on rows 2 and 4" + TWICE
+    )
 
 
 def test_mapped_key_of_email_addresses_compares_without_case() -> None:
     rows = [["Ana@Example.org", "E"], ["ana@example.org", "O"]]
     message = error_of(["Login", "Specialty"], rows, mapping={"key": "Login"})
-    assert message == "roster.csv, column 'Login': key 'ana@example.org' appears on rows 2 and 3"
+    assert (
+        message
+        == "roster.csv, column 'Login': key 'ana@example.org' appears on rows 2 and 3" + TWICE
+    )
 
 
 def test_id_keys_keep_their_case() -> None:

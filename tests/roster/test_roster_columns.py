@@ -8,7 +8,15 @@ import pytest
 
 from pairctl.errors import RosterError, UsageError
 from pairctl.roster import read_roster
-from pairctl.roster.header import ALIASES, is_blind, normalise
+from pairctl.roster.header import (
+    ALIASES,
+    is_blind,
+    normalise,
+    protected_characteristic,
+    question_field,
+    survey_columns,
+)
+from pairctl.roster.sources import Grid
 
 from .builders import HEADER, PEOPLE, csv_text, error_of, roster_of, write_csv
 
@@ -70,7 +78,7 @@ def test_survey_response_id_is_not_a_person_key() -> None:
     message = error_of(["ResponseId", "Specialty"], TWO)
     assert message == (
         "roster.csv: no person key column (looked for ID, Employee ID, EmployeeNumber, Email, "
-        "Name …); use --map key=COLUMN"
+        "Name …); use --map key=COLUMN; the columns are 'ResponseId', 'Specialty'"
     )
 
 
@@ -78,7 +86,8 @@ def test_missing_specialty_message() -> None:
     message = error_of(["ID", "Name", "Department"], TWO)
     assert message == (
         "roster.csv: no specialty column (looked for Specialty, Speciality, Discipline, "
-        "Job Role, Function …); use --map specialty=COLUMN"
+        "Job Role, Function …); use --map specialty=COLUMN; "
+        "the columns are 'ID', 'Name', 'Department'"
     )
 
 
@@ -278,3 +287,161 @@ def test_has_skills_and_has_wants_say_which_columns_exist() -> None:
     assert (skills.has_skills, skills.has_wants) == (True, False)
     both = roster_of(["ID", "Specialty", "Skills", "Wants"], [[*r, "C"] for r in rows])
     assert (both.has_skills, both.has_wants) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("column", "trait"),
+    [
+        ("Gender", "gender"), ("Sex", "gender"), ("Age", "age"), ("Date of birth", "age"),
+        ("DOB", "age"), ("Ethnicity", "race or ethnicity"), ("Race", "race or ethnicity"),
+        ("Religion", "religion"), ("Disability status", "disability"),
+        ("MaritalStatus", "marital status"), ("Salary (USD)", "pay"), ("MonthlyIncome", "pay"),
+    ],
+)  # fmt: skip
+def test_a_protected_column_is_never_a_field_even_when_mapped(column: str, trait: str) -> None:
+    rows = [["1", "Eng", "x"], ["2", "Ops", "y"]]
+    with pytest.raises(UsageError) as caught:
+        roster_of(["ID", "Specialty", column], rows, mapping={"department": column})
+    assert caught.value.message == (
+        f"column {column!r} mapped to department is {trait}, a protected characteristic: "
+        f"pairctl never pairs on it; remove department = {column!r} from --map or [columns]"
+    )
+
+
+def test_a_protected_column_is_refused_by_its_header_not_only_by_the_name_given() -> None:
+    # "maritalstatus" finds the column "Marital Status" (names compare normalised).
+    rows = [["1", "Eng", "single"], ["2", "Ops", "married"]]
+    with pytest.raises(UsageError, match="'Marital Status' mapped to department is marital"):
+        roster_of(["ID", "Specialty", "Marital Status"], rows,
+                  mapping={"department": "maritalstatus"})  # fmt: skip
+
+
+@pytest.mark.parametrize("column", ["Job title", "Position", "Level", "Grade"])
+def test_a_seniority_column_may_be_mapped_with_a_warning(column: str) -> None:
+    rows = [["1", "Analyst"], ["2", "Engineer"]]
+    roster = roster_of(["ID", column], rows, mapping={"specialty": column})
+    assert [p.specialty for p in roster.people] == ["Analyst", "Engineer"]
+    assert roster.warnings == (
+        f"roster.csv: column {column!r} is normally blind (seniority) but is mapped to "
+        "specialty; pairing uses it",
+    )
+
+
+def test_protected_characteristics_are_blind() -> None:
+    assert protected_characteristic("Job title") is None
+    assert protected_characteristic("Manager") is None
+    assert protected_characteristic("Preferred pronouns") == "gender"
+
+
+GOOGLE_FORM = [
+    "Timestamp", "Email Address", "Full name",
+    "Which skills could you teach a colleague? (select all that apply)",
+    "What would you like to learn?", "How many years of work experience do you have?",
+    "Which team are you in?", "Job family",
+]  # fmt: skip
+
+
+def test_a_sign_up_form_maps_every_field_by_the_words_of_its_questions() -> None:
+    rows = [
+        ["2026-01-05 09:00", "ana@x.org", "Ana Souza", "Python, SQL", "Negotiation", "3",
+         "Product", "Engineering"],
+        ["2026-01-05 09:05", "bo@x.org", "Bo Lind", "Negotiation", "Python", "12", "Revenue",
+         "Sales"],
+    ]  # fmt: skip
+    roster = roster_of(GOOGLE_FORM, rows, mapping={"specialty": "Job family"})
+    assert roster.mapping.fields == {
+        "name": "Full name",
+        "email": "Email Address",
+        "specialty": "Job family",
+        "skills": GOOGLE_FORM[3],
+        "wants": GOOGLE_FORM[4],
+        "experience": GOOGLE_FORM[5],
+        "department": GOOGLE_FORM[6],
+    }
+    assert roster.mapping.unused == ("Timestamp",)
+    assert roster.people[0].skills == ("Python", "SQL")
+    assert roster.people[1].department == "Revenue"
+    assert roster.key_field == "email"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Which skills could you teach a colleague? (select all that apply)", "skills"),
+        ("What can you help with?", "skills"),
+        ("What would you like to learn?", "wants"),
+        ("Skills you want to learn next", "wants"),
+        ("How many years of work experience do you have?", "experience"),
+        ("Which team are you in?", "department"),
+        ("Your department (as in the HR system)", "department"),
+        ("What is your full name?", "name"),
+        ("Preferred name (if different)", "name"),
+        ("What is your work email?", "email"),
+    ],
+)
+def test_question_headers(header: str, field: str) -> None:
+    found = question_field(header)
+    assert found is not None and found[0] == field
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "What is your age in years of experience terms?",  # blind: age
+        "What is your manager's email address?",  # someone else's email
+        "What would you like to learn and what could you teach?",  # two fields at once
+        "How old is your team's gender balance?",  # blind: gender
+        "Which job title best fits your team?",  # blind: title
+        "LearnCode",  # a survey's own short column, not a question
+        "Team size",
+    ],
+)
+def test_not_question_headers(header: str) -> None:
+    assert question_field(header) is None
+
+
+def test_a_preferred_name_is_shown_over_a_legal_name() -> None:
+    for header in (["ID", "Specialty", "Legal name", "Preferred name"],
+                   ["ID", "Specialty", "Preferred name", "Legal Name"],
+                   ["ID", "Specialty", "Legal name", "Preferred name (if different)"]):  # fmt: skip
+        rows = [["1", "Eng", "Alexandra Souza", "Sasha"], ["2", "Ops", "Robert Lind", "Bo"]]
+        if header[2].startswith("Preferred"):
+            rows = [[r[0], r[1], r[3], r[2]] for r in rows]
+        roster = roster_of(header, rows)
+        assert [p.name for p in roster.people] == ["Sasha", "Bo"], header
+
+
+def test_a_missing_column_lists_the_columns_whatever_is_missing() -> None:
+    message = error_of(["Login", "Team"], [["a", "x"], ["b", "y"]])
+    assert message.endswith("the columns are 'Login', 'Team'")
+
+
+def test_the_column_survey_says_what_each_header_feeds_or_why_not() -> None:
+    header = ["Title row"], ["ID", "Specialty", "Age", "Job title", "Notes", "ManagerName",
+                             "ManagerID", "Cool stuff I could teach and would learn"]  # fmt: skip
+    rows = [["1", "", "30", "", "", "Jo", "17", ""],
+            ["2", "Eng", "31", "Analyst", "a very long note " * 5, "Al", "18", "x"]]  # fmt: skip
+    grid = Grid(rows=[*header, *rows], typed=False)
+    survey = survey_columns(grid, {})
+    assert survey.header_row == 2
+    shown = [(c.column, c.sample, c.field, c.why) for c in survey.columns]
+    assert shown == [
+        ("ID", "1", "key", "known column name"),
+        ("Specialty", "Eng", "specialty", "known column name"),
+        ("Age", "30", None, "protected (age): never used for pairing"),
+        ("Job title", "Analyst", None, "blind (seniority): map it on purpose to use it"),
+        ("Notes", "a very long note a very long note a ver…", None, "unused"),
+        ("ManagerName", "Jo", None,
+         "also looks like manager; 'ManagerID' is used (choose with --map)"),
+        ("ManagerID", "17", "manager", "known column name"),
+        (header[1][-1], "x", None, "ambiguous: reads as both skills and wants; choose with --map"),
+    ]  # fmt: skip
+
+
+def test_the_column_survey_shows_the_best_guess_when_a_column_is_missing() -> None:
+    grid = Grid(rows=[["Login", "Team", "Gender"], ["a", "x", "F"]], typed=False)
+    survey = survey_columns(grid, {"specialty": "Position"})
+    assert survey.header_row == 1
+    assert [(c.column, c.field) for c in survey.columns] == [
+        ("Login", None), ("Team", "department"), ("Gender", None),
+    ]  # fmt: skip

@@ -171,7 +171,8 @@ def test_hr560_core_sheet_has_a_real_duplicate_key(real_data: Path) -> None:
         read(real_data, HR560, mapping=HR13_MAPPING)
     assert caught.value.message == (
         f"{real_data / HR560}, sheet 'Core Data Set', column 'Employee Number': "
-        "key '1204033041' appears on rows 154 and 155"
+        "key '1204033041' appears on rows 154 and 155 (someone who answered twice? keep one "
+        "answer with --duplicates latest or first)"
     )
 
 

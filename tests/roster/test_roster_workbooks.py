@@ -16,6 +16,8 @@ from pairctl.roster.sources import cell_text
 
 from .builders import HEADER, PEOPLE, write_xlsx
 
+TWICE = " (someone who answered twice? keep one answer with --duplicates latest or first)"
+
 
 def read_error(path: str, **kwargs) -> str:
     with pytest.raises(RosterError) as caught:
@@ -145,7 +147,9 @@ def test_cell_errors_name_the_sheet_when_there_are_several() -> None:
 def test_cell_errors_in_a_one_sheet_workbook() -> None:
     rows = [["ID", "Specialty"], [5, "E"], [5.0, "O"]]
     write_xlsx(Path("book.xlsx"), {"Roster": rows})
-    assert read_error("book.xlsx") == "book.xlsx, column 'ID': key '5' appears on rows 2 and 3"
+    assert (
+        read_error("book.xlsx") == "book.xlsx, column 'ID': key '5' appears on rows 2 and 3" + TWICE
+    )
 
 
 def test_csv_text_with_a_workbook_name() -> None:

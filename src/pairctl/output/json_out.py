@@ -22,12 +22,15 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pairctl.core.explain import Option
 from pairctl.core.report import GroupView, Metrics, RunReport
 from pairctl.core.validation import Finding
 from pairctl.output.atomic import atomic_write
+
+if TYPE_CHECKING:
+    from pairctl.roster.header import ColumnSurvey
 
 DECIMALS = 4
 
@@ -114,6 +117,20 @@ def findings_to_dict(roster: str, findings: Sequence[Finding], can_pair: bool) -
         "roster": roster,
         "can_pair": can_pair,
         "findings": [{"level": f.level, "topic": f.topic, "message": f.message} for f in findings],
+    }
+
+
+def columns_to_dict(roster: str, sheet: str, survey: ColumnSurvey) -> dict[str, Any]:
+    """`pairctl columns --json`: `{"roster", "sheet", "header_row", "columns": [{column,
+    sample, field, why}]}`; `sheet` is null for CSV, `field` null for a column feeding none."""
+    return {
+        "roster": roster,
+        "sheet": sheet or None,
+        "header_row": survey.header_row,
+        "columns": [
+            {"column": c.column, "sample": c.sample, "field": c.field, "why": c.why}
+            for c in survey.columns
+        ],
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -19,6 +19,9 @@ from pairctl.core.summary import mix_by_specialty
 from pairctl.core.validation import Finding
 from pairctl.core.words import plural
 from pairctl.output.printable import message_line, printable
+
+if TYPE_CHECKING:
+    from pairctl.roster.header import ColumnSurvey
 
 FIRST_PAIRS = 10
 # Without a terminal rich would assume 80 columns and cut tables; log files and cron mails
@@ -290,4 +293,27 @@ def render_explanation(
         )
     if not chosen:
         console.print(Text(f"{message_line(key)} is not in any group."))
+    _emit(console, table)
+
+
+def render_columns(console: Console, source: str, sheet: str, survey: ColumnSurvey) -> None:
+    """`pairctl columns`: each header with a sample value and the field it feeds or why not."""
+    plain = console.color_system is None
+    title = Text(message_line(source))
+    if sheet:
+        title.append(f", sheet {message_line(sheet)!r}")
+    if survey.header_row is None:
+        console.print(title.append(": no header row (the sheet is blank)"))
+        return
+    title.append(f", header row {survey.header_row}")
+    table = Table(title=title, **_boxes(plain), title_justify="left")
+    for name in ("Column", "Sample", "Field", "Why"):
+        table.add_column(name)
+    for info in survey.columns:
+        table.add_row(
+            Text(printable(info.column)),
+            Text(printable(info.sample)) if info.sample else Text("-", style="dim"),
+            Text(info.field or "-", style="cyan" if info.field else "dim"),
+            Text(printable(info.why)),
+        )
     _emit(console, table)

@@ -32,6 +32,7 @@ def read_roster(
     collect_problems: bool = False,
     stdin: BinaryIO | None = None,
     max_bytes: int = MAX_INPUT_BYTES,
+    duplicates: str = "error",
 ) -> Roster:
     """Read and validate the roster at `path` ('-': CSV bytes from `stdin`).
 
@@ -73,7 +74,9 @@ def read_roster(
 
     problems: list[str] | None = [] if collect_problems else None
     splits: list[str] = []
-    people, people_warnings = build_people(grid, layout, location, problems, split_notes=splits)
+    people, people_warnings = build_people(
+        grid, layout, location, problems, split_notes=splits, duplicates=duplicates
+    )
     if len(people) < MIN_PEOPLE:
         counted = "1 person" if len(people) == 1 else f"{len(people)} people"
         raise RosterError(f"{place}: the roster has {counted}; pairing needs at least 2")

@@ -33,8 +33,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Personnel Number", "Badge ID", "Worker ID", "Key", "Employee Key", "Person Key",
     ),
     "name": (
-        "Name", "Employee Name", "Full name", "Employee", "Person", "Staff Name",
-        "Display Name", "Colleague", "Participant",
+        "Preferred name", "Name", "Employee Name", "Full name", "Employee", "Person",
+        "Staff Name", "Display Name", "Colleague", "Participant", "Legal name",
     ),
     "email": (
         "Email", "E-mail", "Email address", "Work email", "Work email address",
@@ -93,8 +93,55 @@ BLIND_WORDS = frozenset({
 })
 # fmt: on
 
+# Blind words that name a protected characteristic: such a column is never a pairing field,
+# not even when mapped on purpose. The other blind words (title, level, ...) may be mapped.
+# fmt: off
+PROTECTED: dict[str, str] = {
+    **dict.fromkeys(("gender", "sex", "pronoun", "pronouns"), "gender"),
+    "sexuality": "sexual orientation",
+    **dict.fromkeys(("age", "dob", "birth", "birthday", "born"), "age"),
+    **dict.fromkeys(
+        ("race", "ethnicity", "ethnic", "hispanic", "latino", "latina", "latinx"),
+        "race or ethnicity",
+    ),
+    **dict.fromkeys(("religion", "religious"), "religion"),
+    **dict.fromkeys(("disability", "disabled"), "disability"),
+    **dict.fromkeys(("marital", "married"), "marital status"),
+    **dict.fromkeys(
+        ("salary", "pay", "income", "wage", "wages", "compensation", "comp", "bonus"), "pay"
+    ),
+    **dict.fromkeys(("citizen", "citizenship", "nationality"), "nationality"),
+    "veteran": "veteran status",
+}
+# fmt: on
+
+# Long question headers (sign-up forms): a field recognised by the words it contains. Each
+# rule is (field, rank, phrases); a phrase is a run of words that must appear together (a
+# tuple) or words that must all appear anywhere ("years ... experience": a frozenset). Ranks
+# come after every exact alias (1000+), except a preferred name, which beats any other name
+# column for display.
+_QUESTION_RULES: tuple[tuple[str, int, tuple[tuple[str, ...] | frozenset[str], ...]], ...] = (
+    ("skills", 1000, (("teach",), ("help", "with"))),
+    ("wants", 1000, (("learn",),)),
+    ("experience", 1000, (frozenset({"years", "experience"}), frozenset({"yrs", "experience"}))),
+    ("name", -1, (("preferred", "name"),)),
+    ("name", 1000, (("full", "name"), ("your", "name"))),
+    ("name", 1001, (("legal", "name"),)),
+    ("email", 1000, (("email",), ("e", "mail"))),
+    ("department", 1000, (("team",), ("department",), ("dept",))),
+)
+_QUESTION_WORDS = 3
+"""A header needs this many words to be read as a question ("LearnCode" is a survey's own
+column, not a question about learning)."""
+_NOT_ONESELF = frozenset({"manager", "managers", "supervisor", "lead", "reports"})
+"""Words that make a question about someone else ("your manager's email")."""
+
 SCAN_ROWS = 30
 """How many non-blank rows from the top may hold the header (title rows sit above it)."""
+
+COLUMNS_ARE = "the columns are "
+"""How every "column not found" message lists the columns (the shell adds a pointer to
+`pairctl columns` to the messages holding it)."""
 
 _SHOWN_ALIASES = 5
 _SHOWN_COLUMNS = 12
@@ -132,6 +179,45 @@ def is_blind(header: str) -> bool:
     return any(word in BLIND_WORDS for word in header_words(header))
 
 
+def protected_characteristic(header: str) -> str | None:
+    """The protected characteristic a header names ('Gender' -> 'gender'), or None."""
+    return next((PROTECTED[w] for w in header_words(header) if w in PROTECTED), None)
+
+
+def question_field(header: str) -> tuple[str, int] | None:
+    """(field, rank) for a long question header, by its words: 'Which skills could you teach
+    a colleague?' -> skills. None when it is short, blind, about someone else, or reads as
+    two fields at once (teach and learn)."""
+    words = header_words(header)
+    if len(words) < _QUESTION_WORDS or is_blind(header) or _NOT_ONESELF & set(words):
+        return None
+    found = [
+        (name, rank)
+        for name, rank, phrases in _QUESTION_RULES
+        if any(_has_phrase(words, phrase) for phrase in phrases)
+    ]
+    if not found or {"skills", "wants"} <= {name for name, _ in found}:
+        return None
+    return found[0]
+
+
+def _has_phrase(words: list[str], phrase: tuple[str, ...] | frozenset[str]) -> bool:
+    if isinstance(phrase, frozenset):
+        return phrase <= set(words)
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+def _refuse_protected(name: str, column: str, header: str | None = None) -> None:
+    shown = header if header is not None else column
+    trait = protected_characteristic(shown) or protected_characteristic(column)
+    if trait is not None:
+        raise UsageError(
+            f"column {shown!r} mapped to {name} is {trait}, a protected characteristic: "
+            f"pairctl never pairs on it; remove {name} = {column!r} from --map or [columns]"
+        )
+
+
 def parse_mapping(
     mapping: Mapping[str, str] | Iterable[tuple[str, str]] | None,
 ) -> dict[str, str]:
@@ -149,6 +235,7 @@ def parse_mapping(
             )
         if not column:
             raise UsageError(f"--map {raw_field}=: give the column name after '='")
+        _refuse_protected(name, column)
         if name in wanted:
             raise UsageError(
                 f"--map {raw_field}={raw_column}: field {name!r} is already mapped to "
@@ -169,6 +256,9 @@ class Layout:
     mapping: ColumnMapping
     key_field: str
     warnings: tuple[str, ...] = ()
+    mapped_blind: tuple[tuple[str, str], ...] = ()
+    """(field, column) for each blind column (job title, level, ...) mapped on purpose: a
+    line for Run info."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +282,8 @@ class _Plan:
     """(field, winning column, losing column) when two columns look like the same field."""
     blind: frozenset[str] = frozenset()
     """Normalised names of columns the settings file declares blind."""
+    mapped: frozenset[str] = frozenset()
+    """The fields named by --map or [columns]."""
 
     @property
     def key_field(self) -> str | None:
@@ -211,6 +303,17 @@ def find_header(
     Returns `Missing` when no row does; raises RosterError when the header is found but a
     column it needs appears twice.
     """
+    chosen = _header_row(grid, wanted, blind)
+    if chosen is None:
+        return Missing(("empty",), "the roster is empty")
+    index, plan = chosen
+    return _layout(index, plan, where) if plan.complete else _missing(plan)
+
+
+def _header_row(
+    grid: Grid, wanted: Mapping[str, str], blind: frozenset[str]
+) -> tuple[int, _Plan] | None:
+    """The best complete row, else the best guess at one (None: the grid is blank)."""
     rows: list[tuple[int, _Plan]] = []
     for index, row in enumerate(grid.rows):
         if row_is_blank(row, grid.typed):
@@ -220,18 +323,102 @@ def find_header(
         if len(rows) == SCAN_ROWS:
             break
     if not rows:
-        return Missing(("empty",), "the roster is empty")
+        return None
     complete = [(index, plan) for index, plan in rows if plan.complete]
     if complete:
         # max() keeps the first of equals: the highest of two equally good rows is the header.
-        index, plan = max(complete, key=lambda item: item[1].recognised)
-        return _layout(index, plan, where)
-    _, guess = max(rows, key=lambda item: (item[1].recognised, sum(map(bool, item[1].cells))))
-    return _missing(guess)
+        return max(complete, key=lambda item: item[1].recognised)
+    return max(rows, key=lambda item: (item[1].recognised, sum(map(bool, item[1].cells))))
+
+
+SAMPLE_CHARS = 40
+"""A sample value in `pairctl columns` is cut to this many characters."""
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One header cell as `pairctl columns` shows it."""
+
+    column: str
+    sample: str
+    """The first non-blank value below the header, shortened ('' when there is none)."""
+    field: str | None
+    """The field it feeds, or None."""
+    why: str
+    """How it was recognised, or why it feeds nothing."""
+
+
+@dataclass(frozen=True)
+class ColumnSurvey:
+    """The header row pairctl would read and what each column in it is for."""
+
+    header_row: int | None
+    """Spreadsheet row number of the header (1-based); None when the sheet is blank."""
+    columns: tuple[ColumnInfo, ...]
+
+
+def survey_columns(
+    grid: Grid, wanted: Mapping[str, str], blind: frozenset[str] = frozenset()
+) -> ColumnSurvey:
+    """Every header of the row `find_header` would choose (or its best guess when no row is
+    complete), each with a sample value and the field it feeds or why it feeds none. Never
+    raises for a roster's columns: this is what a "column not found" message points to."""
+    chosen = _header_row(grid, wanted, blind)
+    if chosen is None:
+        return ColumnSurvey(None, ())
+    index, plan = chosen
+    feeds = {j: name for name, j in plan.columns.items()}
+    twice = {j: name for name, hits in plan.duplicates for j in hits[1:]}
+    lost = {lose: (name, win) for name, win, lose in plan.losers}
+    infos = []
+    for j, cell in enumerate(plan.cells):
+        if not cell:
+            continue
+        name = feeds.get(j)
+        why = _why(cell, name, plan)
+        if name is None and j in twice:
+            why = f"appears more than once ({twice[j]}); rename or delete the extra ones"
+        elif name is None and j in lost:
+            other, win = lost[j]
+            why = f"also looks like {other}; {plan.cells[win]!r} is used (choose with --map)"
+        elif name is not None and name in twice.values():
+            why += "; appears more than once"
+        infos.append(ColumnInfo(cell, _sample(grid, index, j), name, why))
+    return ColumnSurvey(index + 1, tuple(infos))
+
+
+def _why(cell: str, name: str | None, plan: _Plan) -> str:
+    trait = protected_characteristic(cell)
+    if trait is not None:
+        return f"protected ({trait}): never used for pairing"
+    if name is not None:
+        if name in plan.mapped:
+            return "mapped (--map or [columns])" + (
+                "; normally blind (seniority)" if is_blind(cell) else ""
+            )
+        return "known column name" if normalise(cell) in _ALIAS_INDEX else "words in the question"
+    if normalise(cell) in plan.blind:
+        return "blind (settings file)"
+    if is_blind(cell):
+        return "blind (seniority): map it on purpose to use it"
+    words = set(header_words(cell))
+    if len(words) >= _QUESTION_WORDS and {"teach", "learn"} <= words:
+        return "ambiguous: reads as both skills and wants; choose with --map"
+    return "unused"
+
+
+def _sample(grid: Grid, index: int, j: int) -> str:
+    for row in grid.rows[index + 1 :]:
+        if j < len(row):
+            text = (cell_text(row[j]) if grid.typed else row[j]).strip()
+            if text:
+                text = " ".join(text.split())
+                return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+    return ""
 
 
 def _plan(cells: list[str], wanted: Mapping[str, str], blind: frozenset[str]) -> _Plan:
-    plan = _Plan(cells, blind=blind)
+    plan = _Plan(cells, blind=blind, mapped=frozenset(wanted))
     norms = [normalise(c) for c in cells]
     taken: set[int] = set()
     for name, column in wanted.items():
@@ -247,8 +434,10 @@ def _plan(cells: list[str], wanted: Mapping[str, str], blind: frozenset[str]) ->
         taken.update(hits)
     offers: dict[str, list[tuple[int, int]]] = {}
     for j, norm in enumerate(norms):
-        hit = None if norm in blind else _ALIAS_INDEX.get(norm)
-        if hit is None or j in taken or hit[0] in wanted:
+        if norm in blind or j in taken:
+            continue
+        hit = _ALIAS_INDEX.get(norm) or question_field(cells[j])
+        if hit is None or hit[0] in wanted:
             continue
         offers.setdefault(hit[0], []).append((hit[1], j))
     for name, found in offers.items():
@@ -271,6 +460,14 @@ def _layout(index: int, plan: _Plan, where: str) -> Layout:
             f"{where}, row {index + 1}: column {cells[hits[0]]!r} ({name}) appears more than "
             f"once (columns {letters}); rename or delete the extra ones"
         )
+    mapped_blind: list[tuple[str, str]] = []
+    for name in sorted(plan.mapped, key=FIELDS.index):
+        if name not in plan.columns:
+            continue
+        header = cells[plan.columns[name]]
+        _refuse_protected(name, header, header)
+        if is_blind(header):
+            mapped_blind.append((name, header))
     used = set(plan.columns.values())
     blind: list[str] = []
     unused: list[str] = []
@@ -281,6 +478,10 @@ def _layout(index: int, plan: _Plan, where: str) -> Layout:
         f"{where}: columns {cells[win]!r} and {cells[lose]!r} both look like {name}; "
         f"using {cells[win]!r} (choose with --map {name}=COLUMN)"
         for name, win, lose in plan.losers
+    ) + tuple(
+        f"{where}: column {header!r} is normally blind (seniority) but is mapped to {name}; "
+        "pairing uses it"
+        for name, header in mapped_blind
     )
     fields = {name: cells[plan.columns[name]] for name in FIELDS if name in plan.columns}
     key_field = plan.key_field
@@ -291,6 +492,7 @@ def _layout(index: int, plan: _Plan, where: str) -> Layout:
         mapping=ColumnMapping(fields=fields, blind=tuple(blind), unused=tuple(unused)),
         key_field=key_field,
         warnings=warnings,
+        mapped_blind=tuple(mapped_blind),
     )
 
 
@@ -301,7 +503,7 @@ def _missing(plan: _Plan) -> Missing:
         problems.append(f"no column {column!r}")
         details.append(f"no column {column!r} (from --map {name}={column})")
     if details:
-        details[-1] += f"; the columns are {_column_list(plan.cells)}"
+        details[-1] += f"; {COLUMNS_ARE}{_column_list(plan.cells)}"
     # A field named by --map was looked for by that name only: "use --map" would contradict.
     mapped = {name for name, _ in plan.missing_columns}
     if plan.key_field is None and "key" not in mapped:
@@ -316,6 +518,8 @@ def _missing(plan: _Plan) -> Missing:
         details.append(
             f"no specialty column (looked for {', '.join(looked)} …); use --map specialty=COLUMN"
         )
+    if not plan.missing_columns:
+        details.append(f"{COLUMNS_ARE}{_column_list(plan.cells)}")
     return Missing(tuple(problems), "; ".join(details))
 
 

@@ -20,6 +20,7 @@ from pairctl.core.model import Person, fold
 from pairctl.errors import RosterError
 from pairctl.roster.header import Layout
 from pairctl.roster.sources import Cell, Grid, cell_text, lone_cell, row_is_blank, shorten
+from pairctl.roster.submissions import answers_kept, dropped_warning, timestamp_column
 
 T = TypeVar("T")
 
@@ -57,6 +58,7 @@ def build_people(
     location: Callable[[int | None, str | None], str],
     problems: list[str] | None = None,
     split_notes: list[str] | None = None,
+    duplicates: str = "error",
 ) -> tuple[list[Person], list[str]]:
     """The people under the header, in roster order, and warnings about them.
 
@@ -65,6 +67,7 @@ def build_people(
     they are appended there and reading goes on (`pairctl validate` reports them all).
     When a `split_notes` list is given, one line per skills/wants column present is appended
     saying how its cells were split into items (`ListSplit.note`), for the Run info sheet.
+    `duplicates` (`submissions.POLICIES`) says what to do with a person who answered twice.
     """
     typed = grid.typed
     start = layout.index + 1
@@ -103,6 +106,15 @@ def build_people(
     key_name = layout.key_field
     key_where = location(None, header[key_name])
     keys = column(key_name)
+    if duplicates != "error":
+        stamp = timestamp_column(grid.rows[layout.index])
+        stamps = None if stamp is None else [r[stamp] if stamp < len(r) else None for r in body]
+        keep, dropped = answers_kept(_comparable(keys, key_name), stamps, duplicates)
+        if dropped:
+            body = [body[i] for i in keep]
+            rows = [rows[i] for i in keep]
+            keys = column(key_name)
+            warnings.append(dropped_warning(key_where, dropped, duplicates))
     for problem in _key_problems(keys, rows, key_name, key_where, location, header):
         if problems is None:
             raise RosterError(problem)
@@ -112,7 +124,11 @@ def build_people(
     specialties = _blank_not_answered(column("specialty"))
     skill_split = split_column(column("skills"))
     want_split = split_column(column("wants"))
-    skills, wants = skill_split.items, want_split.items
+    # Both questions usually offer the same options: one seen whole in either column is
+    # one option in both (Ana may be the only one wanting what two others can teach).
+    options = {fold(o): o for o in (*skill_split.kept, *want_split.kept)}
+    skills = [_glue_options(items, options) for items in skill_split.items]
+    wants = [_glue_options(items, options) for items in want_split.items]
     if split_notes is not None:
         split_notes += [
             f"{name}: {split.note}"
@@ -247,15 +263,22 @@ def _key_problems(
                 f"{location(row, header[key_name])}: the {key_name} is blank but the row has "
                 "other data; fill it in or delete the row"
             )
-    # Mail systems ignore case, so Ana@x.org and ana@x.org are one person; that holds for an
-    # id column mapped onto email addresses too.
-    emails = key_name == "email" or all("@" in k for k in keys)
-    compare = [k.casefold() for k in keys] if emails else keys
     first_row: dict[str, int] = {}
-    for key, shown, row in zip(compare, keys, rows, strict=True):
+    for key, shown, row in zip(_comparable(keys, key_name), keys, rows, strict=True):
         seen = first_row.setdefault(key, row)
         if seen != row and key:
-            yield f"{column_where}: key {shown!r} appears on rows {seen} and {row}"
+            yield (
+                f"{column_where}: key {shown!r} appears on rows {seen} and {row} (someone who "
+                "answered twice? keep one answer with --duplicates latest or first)"
+            )
+
+
+def _comparable(keys: list[str], key_name: str) -> list[str]:
+    """Keys as the duplicate check compares them. Mail systems ignore case, so Ana@x.org and
+    ana@x.org are one person; that holds for an id column mapped onto email addresses too."""
+    if key_name == "email" or all("@" in k for k in keys):
+        return [k.casefold() for k in keys]
+    return keys
 
 
 def _blank_not_answered(values: list[str]) -> list[str]:
@@ -338,6 +361,26 @@ def split_column(cells: list[str]) -> ListSplit:
         kept=kept,
         comma_cells=fallback,
     )
+
+
+def _glue_options(items: tuple[str, ...], options: dict[str, str]) -> tuple[str, ...]:
+    """`items` with runs of consecutive items that spell a known comma-holding option joined
+    back into it."""
+    if len(items) < 2 or not options:
+        return items
+    out: list[str] = []
+    i = 0
+    while i < len(items):
+        for j in range(len(items), i + 1, -1):
+            joined = fold(", ".join(items[i:j]))
+            if joined in options:
+                out.append(options[joined])
+                i = j
+                break
+        else:
+            out.append(items[i])
+            i += 1
+    return tuple(out)
 
 
 def _split_commas(counts: Counter[str]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, UsageError
+from pairctl.errors import ExitCode, PairctlError, RosterError, UsageError
 from pairctl.shell.environment import Environment
 from pairctl.shell.errors import say
-from pairctl.shell.options import Given, merge, merged_mapping
+from pairctl.shell.options import Given, duplicates_policy, merge, merged_mapping
+
+if TYPE_CHECKING:
+    from pairctl.config import Settings
+    from pairctl.roster.sources import Grid
 
 
 @dataclass(frozen=True)
@@ -69,13 +74,14 @@ def match(given: Given, env: Environment, delivery: Delivery) -> None:
             # One run at a time per output folder: a second one fails at once, cleanly.
             hold.enter_context(folder_lock(target.parent))
             remove_stale_temps(target)
-        planned = plan_round(
-            request,
-            settings,
-            now.date(),
-            lambda people: progress_reporter(err, people, quiet=delivery.as_json),
-            stdin=_roster_stdin(given, env),
-        )
+        with _columns_hint(given):
+            planned = plan_round(
+                request,
+                settings,
+                now.date(),
+                lambda people: progress_reporter(err, people, quiet=delivery.as_json),
+                stdin=_roster_stdin(given, env),
+            )
         info = round_info(
             planned, request, settings, version=__version__, run_at=now.isoformat("T", "seconds")
         )
@@ -129,13 +135,14 @@ def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
     from pairctl.pipeline import plan_round
 
     settings = find_settings(given.roster, given.config)
-    planned = plan_round(
-        merge(given, settings),
-        settings,
-        env.now().date(),
-        _no_progress,
-        stdin=_roster_stdin(given, env),
-    )
+    with _columns_hint(given):
+        planned = plan_round(
+            merge(given, settings),
+            settings,
+            env.now().date(),
+            _no_progress,
+            stdin=_roster_stdin(given, env),
+        )
     try:
         index = find_person(planned.roster.people, key)
     except UsageError as error:
@@ -162,15 +169,17 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
     from pairctl.roster import read_roster
 
     settings = find_settings(given.roster, given.config)
-    read = read_roster(
-        given.roster,
-        collect_problems=True,
-        sheet=given.sheet,
-        mapping=merged_mapping(given, settings),
-        blind=settings.blind,
-        stdin=_roster_stdin(given, env),
-        max_bytes=settings.max_input_bytes,
-    )
+    with _columns_hint(given):
+        read = read_roster(
+            given.roster,
+            collect_problems=True,
+            sheet=given.sheet,
+            mapping=merged_mapping(given, settings),
+            blind=settings.blind,
+            stdin=_roster_stdin(given, env),
+            max_bytes=settings.max_input_bytes,
+            duplicates=duplicates_policy(given, settings),
+        )
     findings = check_roster(read)
     if as_json:
         data = findings_to_dict(given.roster, findings, can_pair(findings))
@@ -181,6 +190,85 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
         render_settings(out, settings.path)
     if not can_pair(findings):
         raise typer.Exit(int(ExitCode.BAD_ROSTER))
+
+
+def columns(given: Given, env: Environment, *, as_json: bool) -> None:
+    """Every header of the roster's header row: a sample, the field it feeds or why none."""
+    from pairctl.config import find_settings
+    from pairctl.output.json_out import columns_to_dict
+    from pairctl.output.terminal import render_columns, render_settings
+    from pairctl.roster.header import normalise, parse_mapping, survey_columns
+
+    settings = find_settings(given.roster, given.config)
+    wanted = parse_mapping(merged_mapping(given, settings))
+    hidden = frozenset(normalise(c) for c in settings.blind)
+    sheet, grid = _roster_grid(given, env, settings, wanted, hidden)
+    survey = survey_columns(grid, wanted, hidden)
+    if as_json:
+        data = columns_to_dict(given.roster, sheet, survey)
+        _print_json(env, {**data, "settings": settings.path or None})
+        return
+    out = env.out()
+    render_columns(out, given.roster, sheet, survey)
+    render_settings(out, settings.path)
+
+
+def _roster_grid(
+    given: Given,
+    env: Environment,
+    settings: Settings,
+    wanted: dict[str, str],
+    hidden: frozenset[str],
+) -> tuple[str, Grid]:
+    """The sheet `read_roster` would read, as a grid: the named one, else the first whose
+    header is usable, else the first. A header that cannot be used is still shown."""
+    from pairctl.roster import _sheet_named
+    from pairctl.roster.header import Missing, find_header
+    from pairctl.roster.sources import csv_grid, is_workbook, read_source
+    from pairctl.roster.workbook import Workbook
+
+    limit = settings.max_input_bytes
+    shown, data = read_source(given.roster, _roster_stdin(given, env), limit)
+    workbook, _renamed = is_workbook(given.roster, data)
+    if not workbook:
+        if given.sheet is not None:
+            raise UsageError(f"--sheet {given.sheet!r}: {shown} is a CSV file, which has no sheets")
+        if not data:
+            raise RosterError(f"{shown}: the file is empty")
+        return "", csv_grid(data, shown)[0]
+    book = Workbook(given.roster, data, shown, budget=limit)
+    if given.sheet is not None:
+        name = _sheet_named(book, given.sheet, shown)
+        return name, book.grid(name)
+    if not book.candidates:
+        raise RosterError(f"{shown}: the workbook has no worksheets")
+    for name in book.candidates:
+        grid = book.grid(name)
+        try:
+            found = find_header(grid, wanted, book.where(name), hidden)
+        except RosterError:
+            return name, grid  # the header is there; a duplicate column is what is wrong
+        if not isinstance(found, Missing):
+            return name, grid
+    first = book.candidates[0]
+    return first, book.grid(first)
+
+
+@contextlib.contextmanager
+def _columns_hint(given: Given) -> Iterator[None]:
+    """A "column not found" error also says how to see the columns with their samples."""
+    from pairctl.roster.header import COLUMNS_ARE
+
+    try:
+        yield
+    except RosterError as error:
+        if COLUMNS_ARE not in error.message:
+            raise
+        command = f"pairctl columns {shlex.quote(given.roster)}"
+        if given.sheet is not None:
+            command += f" --sheet {shlex.quote(given.sheet)}"
+        hint: PairctlError = type(error)(f"{error.message}; see each with a sample: {command}")
+        raise hint from None
 
 
 def init(env: Environment, folder: Path, *, force: bool) -> None:

@@ -75,6 +75,25 @@ Config = Annotated[
         "Options given here win over it.",
     ),
 ]
+
+
+class DuplicatesChoice(enum.StrEnum):
+    error = "error"
+    latest = "latest"
+    first = "first"
+
+
+Duplicates = Annotated[
+    DuplicatesChoice | None,
+    typer.Option(
+        "--duplicates",
+        metavar="error|latest|first",
+        help="Someone who answered the form twice: stop with an error (default), or keep "
+        "their latest or first answer (by a Timestamp or Completion time column, else row "
+        "order).",
+        show_default=False,
+    ),
+]
 Seed = Annotated[
     int | None,
     typer.Option(
@@ -190,6 +209,7 @@ class Given:
     sheet: str | None = None
     mapping: tuple[str, ...] = ()
     config: str | None = None
+    duplicates: str | None = None
     seed: int | None = None
     odd: str | None = None
     solver: str | None = None
@@ -201,7 +221,9 @@ class Given:
 
 
 READING = ("roster", "sheet", "mapping", "config")
-"""The options every command that reads a roster takes."""
+"""The options every command that reads a roster takes: where its columns are."""
+PEOPLE = ("duplicates",)
+"""The options that say how rows become people (every command that reads people takes them)."""
 ROUND = ("seed", "odd", "solver", "avoid", "pin", "history", "history_rounds", "chain_depth")
 """The options that shape a round's pairing."""
 
@@ -210,6 +232,7 @@ _DECLARED: dict[str, tuple[Any, Any]] = {
     "sheet": (Sheet, None),
     "mapping": (Mapping, None),
     "config": (Config, None),
+    "duplicates": (Duplicates, None),
     "seed": (Seed, None),
     "odd": (Odd, None),
     "solver": (Solver, None),
@@ -326,7 +349,13 @@ def merge(given: Given, settings: Settings) -> RoundRequest:
         history=list(given.history) or settings.history,
         chain_depth=_first(given.chain_depth, settings.chain_depth, 2),
         history_rounds=_first(given.history_rounds, settings.history_rounds, 0),
+        duplicates=duplicates_policy(given, settings),
     )
+
+
+def duplicates_policy(given: Given, settings: Settings) -> str:
+    """--duplicates, else `[columns] duplicates`, else error."""
+    return str(_first(given.duplicates, settings.duplicates, "error"))
 
 
 def _first(*values: Any) -> Any:
