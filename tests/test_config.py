@@ -11,7 +11,7 @@ import pytest
 from cli_helpers import HEADER, read_rows, run, small_roster, write_csv
 
 from pairctl.config import TEMPLATE, load_settings
-from pairctl.errors import ExitCode
+from pairctl.errors import ConfigError, ExitCode
 from pairctl.roster import read_roster
 from pairctl.roster.header import FIELDS as HEADER_FIELDS
 from pairctl.roster.sources import MAX_INPUT_BYTES
@@ -414,3 +414,33 @@ def test_max_mb_sets_the_input_budget_in_bytes(tmp_path):
     settings.write_text("", encoding="utf-8")
     assert load_settings(settings).max_input_bytes == MAX_INPUT_BYTES
     assert f"# max_mb = {MAX_INPUT_BYTES // 2**20} " in TEMPLATE
+
+
+def test_a_roster_that_is_a_link_uses_the_settings_and_folder_beside_the_link(tmp_path):
+    export = tmp_path / "hris"
+    programme = tmp_path / "programme"
+    export.mkdir()
+    programme.mkdir()
+    roster, _settings = seeded_roster(export)
+    columns = '[columns]\nspecialty = "Craft Guild"\n'
+    (export / "pairctl.toml").write_text(columns + "[match]\nseed = 3\n", encoding="utf-8")
+    (programme / "pairctl.toml").write_text(columns + "[match]\nseed = 5\n", encoding="utf-8")
+    link = programme / "roster.csv"
+    link.symlink_to(roster)
+    assert seed_used("match", str(link)) == 5
+    result = run("match", str(link), "-q")
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in programme.glob("pairs-*.xlsx")] and not list(export.glob("pairs-*"))
+
+
+def test_the_trust_check_is_made_again_on_the_file_actually_opened(tmp_path, monkeypatch):
+    # A name swapped between the look and the read: the look saw a trusted file, the file
+    # opened is writable by everyone. The second check, on what was opened, refuses it.
+    import pairctl.config as config
+
+    roster, settings = seeded_roster(tmp_path)
+    settings.chmod(0o666)
+    trusted_look = os.stat(roster)  # a file of ours, mode 0644
+    monkeypatch.setattr(config, "_stat", lambda path, note="": trusted_look)
+    with pytest.raises(ConfigError, match="others can write it"):
+        config.find_settings(str(roster), None)

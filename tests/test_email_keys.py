@@ -82,3 +82,13 @@ def test_a_history_keyed_the_same_way_is_not_warned_about(tmp_path):
     assert run("match", str(roster), "-o", str(first), "-q").exit_code == 0
     result = run("match", str(roster), "--history", str(first), "--dry-run", "--strict", "-q")
     assert "someone else" not in result.stderr
+
+
+def test_an_avoid_or_pin_file_of_one_mistyped_pair_is_an_error_not_a_header(tmp_path):
+    roster = _roster(tmp_path)
+    for option in ("--avoid", "--pin"):
+        one = tmp_path / f"{option[2:]}.csv"
+        one.write_text("Person0@Example.ORG,Persn1@Example.ORG\n", encoding="utf-8")
+        result = run("match", str(roster), "--dry-run", option, str(one))
+        assert result.exit_code == 3, (option, result.stderr)
+        assert "row 1: no one on the roster has the key 'Persn1@Example.ORG'" in result.stderr

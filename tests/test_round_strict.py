@@ -66,3 +66,16 @@ def test_strict_still_exits_6_when_someone_who_takes_part_is_left_out(tmp_path):
     assert result.exit_code == ExitCode.WARNINGS
     assert "is not paired: odd number of people" in result.stderr
     assert "not taking part" not in result.stderr
+
+
+def test_fewer_than_two_people_taking_part_is_exit_3_not_a_crash(tmp_path):
+    from cli_helpers import run
+
+    for active in (("yes", "no", "no"), ("no", "no", "no")):
+        roster = tmp_path / "roster.csv"
+        rows = [f"{k},{k},S{i},{a}" for i, (k, a) in enumerate(zip("ABC", active, strict=True))]
+        roster.write_text("ID,Name,Specialty,Active\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        result = run("match", str(roster), "--dry-run")
+        assert result.exit_code == 3, result.stderr
+        assert len(result.stderr.splitlines()) == 1
+        assert "pairing needs at least 2" in result.stderr

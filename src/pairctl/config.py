@@ -14,6 +14,7 @@ import reprlib
 import shlex
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NoReturn
@@ -86,7 +87,9 @@ def find_settings(roster_path: str, given: str | None) -> Settings:
     if roster_path == "-":
         return Settings()
     try:
-        beside = Path(roster_path).resolve().parent / FILE_NAME
+        # Beside the name the coordinator gave: a roster that is a link to an export
+        # elsewhere still uses its own folder's settings, never the export folder's.
+        beside = Path(os.path.abspath(roster_path)).parent / FILE_NAME
     except (OSError, RuntimeError, ValueError) as error:  # RuntimeError: a symlink loop
         raise ConfigError(
             f"{roster_path}: cannot look for {FILE_NAME} beside the roster ({error})"
@@ -95,7 +98,9 @@ def find_settings(roster_path: str, given: str | None) -> Settings:
     if info is None:
         return Settings()
     _check_trusted(str(beside), info)
-    return load_settings(beside)
+    # Checked again on the file actually opened: in a shared folder the name could be
+    # swapped for another user's file between the look and the read.
+    return load_settings(beside, trusted=lambda opened: _check_trusted(str(beside), opened))
 
 
 def _stat(path: Path, note: str = "") -> os.stat_result | None:
@@ -154,7 +159,7 @@ def _private_group(info: os.stat_result) -> bool:
     return owner.pw_gid == info.st_gid and set(group.gr_mem) <= {owner.pw_name}
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, trusted: Callable[[os.stat_result], None] | None = None) -> str:
     """The settings file's text, read as every input is: regular files only, size capped."""
     shown = str(path)
     try:
@@ -164,6 +169,7 @@ def _read_text(path: Path) -> str:
             None,
             _MAX_SETTINGS_BYTES,
             too_big="a settings file is at most 1 MB",
+            check=trusted,
         )
     except RosterError as error:
         # A settings file that cannot be read is a settings problem: exit 4, not 3.
@@ -178,10 +184,10 @@ def _read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_settings(path: Path) -> Settings:
+def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None = None) -> Settings:
     """Read and check one settings file. Relative file names in it are relative to it."""
     shown = str(path)
-    text = _read_text(path)
+    text = _read_text(path, trusted)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -189,7 +195,7 @@ def load_settings(path: Path) -> Settings:
     except RecursionError:
         raise ConfigError(f"{shown}: not valid TOML (arrays or tables nested too deeply)") from None
     _only(shown, "", data, {"columns", "weights", "match", "rules", "history", "input"})
-    here = path.resolve().parent
+    here = Path(os.path.abspath(path)).parent
 
     def files(section: dict[str, Any], key: str) -> list[str]:
         value = section.get(key.partition(".")[2], [])

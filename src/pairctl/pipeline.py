@@ -112,6 +112,13 @@ def plan_round(
         keys,
     )
     absent = taking_no_part(roster.people, today)
+    taking_part = len(keys) - len(absent)
+    if taking_part < 2:
+        counted = "nobody takes" if not taking_part else "only 1 person takes"
+        raise RosterError(
+            f"{request.roster}: {counted} part this round ({len(absent)} of {len(keys)} "
+            "inactive or away); pairing needs at least 2"
+        )
     for a, b in pins:
         for person in (a, b):
             if person in absent:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -18,7 +19,8 @@ def default_output(roster_path: str, today: dt.date) -> Path:
     The first free name of `pairs-YYYY-MM-DD.xlsx`, `pairs-YYYY-MM-DD-2.xlsx`, ... so a rerun
     on the same day never replaces a sheet someone may already have sent out.
     """
-    folder = Path.cwd() if roster_path == "-" else Path(roster_path).resolve().parent
+    # The folder of the name given (not of a link's target): where the coordinator looks.
+    folder = Path.cwd() if roster_path == "-" else Path(os.path.abspath(roster_path)).parent
     candidate = folder / f"pairs-{today.isoformat()}.xlsx"
     while candidate.exists():
         candidate = next_dated_name(candidate)

@@ -16,7 +16,8 @@ def read_pair_list(
 ) -> list[tuple[int, int, str]]:
     """(index, index, "file row N") for each pair listed; the indices are into `keys`.
 
-    A first row with no roster key in its first two cells is taken as a header. An unknown key,
+    A first row with no roster key in its first two cells is taken as a header when more rows
+    follow (a file of one row is always a pair). An unknown key,
     a person paired with themself, or a row with one key is an error naming file and row.
     """
     shown, data = read_source(path, None, max_bytes)
@@ -29,8 +30,10 @@ def read_pair_list(
         cells = [fold(c) for c in raw]
         if not cells:
             continue
-        if number == 1 and not any(c in index for c in cells[:2]):
-            continue  # a header such as "Key A,Key B"
+        if number == 1 and not any(c in index for c in cells[:2]) and _more_rows(rows):
+            # A header such as "Key A,Key B". A file of one row is a pair, never a header:
+            # skipping a mistyped single pair would drop a safety rule without a word.
+            continue
         if len(cells) < 2:
             raise RosterError(f"{where(shown, number)}: expected two person keys, found one")
         for cell, typed in zip(cells[:2], raw, strict=False):
@@ -43,6 +46,10 @@ def read_pair_list(
             raise RosterError(f"{where(shown, number)}: {raw[0]!r} is paired with themself")
         pairs.append((a, b, f"{shown} row {number}"))
     return pairs
+
+
+def _more_rows(rows: list[list[str]]) -> bool:
+    return any(c.strip() for row in rows[1:] for c in row)
 
 
 def check_pins(

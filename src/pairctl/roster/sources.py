@@ -13,7 +13,7 @@ import math
 import os
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO, TypeAlias
@@ -67,12 +67,15 @@ def read_source(
     limit: int = MAX_INPUT_BYTES,
     *,
     too_big: str = "raise [input] max_mb in pairctl.toml if it really is a roster",
+    check: Callable[[os.stat_result], None] | None = None,
 ) -> tuple[str, bytes]:
     """The name to show in messages and the raw bytes of an input file ('-': `stdin`).
 
     Only regular files are read (a FIFO would block forever, a device never ends, and
     opening some devices acts), and at most `limit` bytes: anything else is a one-line
-    RosterError before memory is spent. `too_big` is the advice for a file over `limit`.
+    RosterError before memory is spent. `too_big` is the advice for a file over `limit`;
+    `check`, when given, is called with the status of the file actually opened (and may
+    raise), so no swap of the name between a look and the read gets through.
     """
     if path == "-":
         if stdin is None:
@@ -95,7 +98,10 @@ def read_source(
     except ValueError as error:  # a NUL or an unencodable character in the path
         raise RosterError(f"{path!r}: not a usable file name ({error})") from None
     with os.fdopen(fd, "rb") as handle:
-        _refuse_unless_regular(path, os.fstat(fd), limit, too_big)
+        opened = os.fstat(fd)
+        _refuse_unless_regular(path, opened, limit, too_big)
+        if check is not None:
+            check(opened)
         try:
             return path, _read_capped(handle, path, limit, too_big)
         except OSError as error:
