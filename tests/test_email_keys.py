@@ -92,3 +92,18 @@ def test_an_avoid_or_pin_file_of_one_mistyped_pair_is_an_error_not_a_header(tmp_
         result = run("match", str(roster), "--dry-run", option, str(one))
         assert result.exit_code == 3, (option, result.stderr)
         assert "row 1: no one on the roster has the key 'Persn1@Example.ORG'" in result.stderr
+
+
+def test_a_history_that_names_nobody_on_the_roster_is_warned_about(tmp_path):
+    # Last round's CSV opened and saved in a spreadsheet: 00001 became 1.
+    rows = ["ID,Specialty"] + [f"{i:05d},S{i % 3}" for i in range(1, 9)]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    history = tmp_path / "round-1.csv"
+    history.write_text("1,2\n3,4\n5,6\n7,8\n", encoding="utf-8")
+    result = run("match", str(roster), "--history", str(history), "--dry-run", "--strict", "-q")
+    assert result.exit_code == 6
+    lines = [line for line in result.stderr.splitlines() if "round-1.csv" in line]
+    assert (
+        len(lines) == 1 and "none of its 8 keys is on the roster (e.g. '1', '2', '3')" in lines[0]
+    )

@@ -262,3 +262,9 @@ def test_an_output_name_with_glob_characters_deletes_nothing_of_the_users(
         assert (folder / file).read_text(encoding="utf-8") == "the user's", file
     assert not stale.exists()
     assert (folder / name).is_file()
+
+
+def test_a_deeply_nested_json_history_is_one_line_exit_3(folder: Path) -> None:
+    (folder / "deep.json").write_text("[" * 200_000, encoding="utf-8")
+    done = pairctl("match", "roster.csv", "--history", "deep.json", "--dry-run", cwd=folder)
+    assert "deep.json: not a pairctl JSON result" in one_error_line(done, ExitCode.BAD_ROSTER)

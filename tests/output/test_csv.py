@@ -113,7 +113,8 @@ def test_pairctl_reads_its_own_csv_back_as_history(csv_path: Path) -> None:
     from pairctl.roster.history import read_history
 
     keys = ["E001", "E002", "E003", "E004", "E005", "0042"]
-    [(pairs, name, _drift)] = read_history([str(csv_path)], keys)
+    [earlier] = read_history([str(csv_path)], keys)
+    pairs, name = earlier.pairs, earlier.name
     assert name == "pairs.csv"
     assert sorted(pairs) == [(0, 1), (2, 3), (2, 4), (3, 4)]  # the pair and the trio
 

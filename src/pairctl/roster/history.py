@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 from collections.abc import Sequence
 from itertools import combinations
@@ -40,7 +41,7 @@ def history_files(paths: Sequence[str]) -> list[Path]:
         path = Path(given)
         try:
             folder = stat.S_ISDIR(path.stat().st_mode)
-            names = sorted(path.iterdir()) if folder else [path]
+            names = sorted(path.iterdir(), key=round_order) if folder else [path]
         except FileNotFoundError:
             raise RosterError(f"{given}: no such file or folder (--history)") from None
         except (OSError, ValueError) as error:
@@ -59,6 +60,21 @@ class EarlierRound(NamedTuple):
     name: str
     drift: list[tuple[str, str, str]]
     """(key, name in the history file, name on the roster) where the two differ."""
+    strangers: tuple[str, ...] = ()
+    """Keys the file names that are not on the roster."""
+    matched: int = 0
+    """How many of the file's keys are on the roster."""
+
+
+def round_order(path: Path) -> tuple[tuple[int, str], ...]:
+    """Sort key for a folder's sheets: numbers by value and a name before its longer
+    variants, so pairs-2026-04-01.xlsx comes before pairs-2026-04-01-2.xlsx, and -9 before
+    -10 (plain name order puts both the other way round)."""
+    return tuple(
+        (0, f"{int(part):020d}") if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", path.stem.casefold())
+        if part
+    )
 
 
 def read_history(
@@ -84,22 +100,34 @@ def read_history(
     for path in history_files(paths):
         pairs = []
         drift = []
+        strangers: list[str] = []
+        matched = 0
         for group in _groups(path, max_bytes):
             members = []
             for key, name in group:
                 person = index.get(fold(key))
                 if person is None:
+                    strangers.append(key)
                     continue
                 members.append(person)
+                matched += 1
                 if names is not None and name and not _same_name(name, names[person]):
                     drift.append((key, name, names[person]))
             pairs += [(a, b) for a, b in combinations(members, 2) if a != b]
-        rounds.append(EarlierRound(pairs, path.name, drift))
+        rounds.append(EarlierRound(pairs, path.name, drift, tuple(strangers), matched))
     return rounds
 
 
 def drift_warning(earlier: EarlierRound) -> str | None:
-    """One line when a history file's keys name other people than the roster's do."""
+    """One line when a history file's keys name other people than the roster's do, or none
+    of them is on the roster at all (a round that would count for nothing)."""
+    if earlier.strangers and not earlier.matched:
+        shown = ", ".join(repr(k) for k in earlier.strangers[:3])
+        return (
+            f"{earlier.name}: none of its {len(earlier.strangers)} keys is on the roster "
+            f"(e.g. {shown}), so that round counts for nothing; was it saved by a spreadsheet "
+            "that dropped leading zeros, or keyed by another column?"
+        )
     if not earlier.drift:
         return None
     key, then, now = earlier.drift[0]
@@ -130,6 +158,8 @@ def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
             return [[(str(k), "") for k in p["members"]] for p in pairs]
         except (ValueError, KeyError, TypeError) as error:
             raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
+        except RecursionError:
+            raise RosterError(f"{shown}: not a pairctl JSON result (nested too deeply)") from None
     if suffix == ".xlsx":
         book = Workbook(str(path), data, shown, budget=max_bytes)
         if "Pairs" not in book.names:
