@@ -156,3 +156,36 @@ def test_a_stdout_that_cannot_encode_a_name_still_prints_and_exits_0(tmp_path: P
     assert done.returncode == ExitCode.OK, done.stderr
     assert b"Z?" in done.stdout or b"Zo?" in done.stdout  # replaced, not a crash
     assert out.exists()
+
+
+@POSIX
+@pytest.mark.parametrize("command", ["match", "validate"])
+def test_a_full_disk_behind_stdout_is_one_line_exit_5(tmp_path: Path, command: str) -> None:
+    roster = _roster(tmp_path / "roster.csv", 20)
+    args = [command, str(roster)] + (
+        ["-o", str(tmp_path / "pairs.xlsx")] if command == "match" else []
+    )
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([*PAIRCTL, *args], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == ExitCode.CANNOT_WRITE, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("pairctl:")]
+    assert errors == [
+        "pairctl: error: cannot write to standard output (No space left on device); "
+        "any sheet already written stays"
+    ]
+    assert "Traceback" not in done.stderr
+
+
+@POSIX
+def test_json_to_a_closed_stdout_is_one_line_exit_5(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "roster.csv", 20)
+    done = subprocess.run(
+        ["sh", "-c", '"$0" -m pairctl match "$1" --dry-run --json >&-', sys.executable, roster],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == ExitCode.CANNOT_WRITE, done.stderr
+    assert (
+        done.stderr.splitlines()[-1]
+        == "pairctl: error: cannot write to standard output: it is closed"
+    )
