@@ -88,7 +88,7 @@ def explain(
     ],
     as_json: Json = False,
 ) -> None:
-    """Why KEY got their partner: the chosen one and the next best, each score taken apart.
+    """Why PERSON got their partner: the chosen one and the next best, each score taken apart.
 
     Give the same options as the `match` run it should agree with (seed, rules, history).
     """
@@ -135,7 +135,10 @@ def init(
 
 def main() -> None:
     """Console-script entry point."""
-    from pairctl.process import harden_streams
+    from pairctl.process import harden_streams, signals_interrupt
 
     harden_streams(debug="--debug" in sys.argv[1:])
-    app()
+    # From the first moment: a cron job stopped while pairctl is still starting up gets its
+    # one line too (the command's own wrapper takes over once it runs).
+    with signals_interrupt():
+        app()

@@ -92,9 +92,14 @@ class OneLineErrors(TyperGroup):
             # everything else was already turned into an exit code inside the command.
             describe = getattr(err, "format_message", None)
             if type(err).__name__ == "Abort":
-                # Ctrl-C before a command's body started (Click turns it into Abort).
-                say(None, "pairctl: interrupted (SIGINT)")
-                code = int(ExitCode.INTERRUPTED)
+                # A signal before a command's body started (Click turns it into Abort).
+                stop = err.__context__
+                if isinstance(stop, Interrupted):
+                    say(None, f"pairctl: stopped by {stop.signal_name}")
+                    code = int(stop.exit_code)
+                else:
+                    say(None, "pairctl: interrupted (SIGINT)")
+                    code = int(ExitCode.INTERRUPTED)
             elif describe is None:
                 raise
             elif type(err).__name__ == "NoArgsIsHelpError":
