@@ -83,3 +83,84 @@ def test_a_bad_duplicates_setting_is_exit_4(tmp_path):
     result = run("match", str(_export(tmp_path)), "--dry-run")
     assert result.exit_code == ExitCode.BAD_CONFIG
     assert "columns.duplicates must be one of error, latest, first" in result.stderr
+
+
+def _ms_forms(path, people):
+    """A Microsoft Forms export: a response number in ID, times, ';'-terminated answers."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(
+        [
+            "ID",
+            "Start time",
+            "Completion time",
+            "Email",
+            "Name",
+            "Team",
+            "What could you teach a colleague?",
+            "What would you like to learn?",
+        ]
+    )
+    for number, (email, name, team, teach, learn) in enumerate(people, start=1):
+        when = dt.datetime(2026, 3, 1, 9, 0) + dt.timedelta(minutes=number)
+        sheet.append([number, when, when, email, name, team, teach, learn])
+    book.save(path)
+    return path
+
+
+PEOPLE = [
+    (
+        f"p{i}@x.org",
+        f"Person {i}",
+        ["Eng", "Sales", "Finance", "Design"][i % 4],
+        f"{OPTION};Skill {i % 4};",
+        f"Skill {(i + 1) % 4};",
+    )
+    for i in range(12)
+]
+
+
+def test_a_microsoft_forms_export_is_keyed_by_email_so_history_holds_in_another_order(tmp_path):
+    first = _ms_forms(tmp_path / "round1.xlsx", PEOPLE)
+    sheet1 = tmp_path / "pairs-1.xlsx"
+    result = run("match", str(first), "--map", "specialty=Team", "-o", str(sheet1))
+    assert result.exit_code == 0, result.stderr
+    assert "people are keyed by 'Email', not 'ID'" in result.stderr
+    round1 = _pairs_of(run("match", str(first), "--map", "specialty=Team", "--dry-run", "--json"))
+    # Round 2: the same people answered in another order, so every ID now names someone else.
+    second = _ms_forms(tmp_path / "round2.xlsx", list(reversed(PEOPLE)))
+    result = run(
+        "match",
+        str(second),
+        "--map",
+        "specialty=Team",
+        "--history",
+        str(sheet1),
+        "--dry-run",
+        "--json",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["run_info"]["Earlier pairs not to repeat"] == "6"
+    assert not round1 & _pairs_of(result)
+    assert all("@" in key for p in data["pairs"] for key in p["members"])
+
+
+def test_a_key_mapped_on_purpose_is_kept(tmp_path):
+    roster = _ms_forms(tmp_path / "round1.xlsx", PEOPLE)
+    result = run(
+        "match", str(roster), "--map", "specialty=Team", "--map", "key=ID", "--dry-run", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "keyed by" not in result.stderr
+    assert json.loads(result.stdout)["pairs"][0]["members"][0].isdigit()
+
+
+def _pairs_of(result) -> set[frozenset[str]]:
+    assert result.exit_code == 0, result.stderr
+    return {frozenset(p["members"]) for p in json.loads(result.stdout)["pairs"]}

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from pairctl.core.model import Roster
 from pairctl.errors import RosterError, UsageError, where
+from pairctl.roster.form_keys import prefer_email_key
 from pairctl.roster.header import Layout, Missing, find_header, normalise, parse_mapping
 from pairctl.roster.people import build_people
 from pairctl.roster.sources import MAX_INPUT_BYTES, Grid, csv_grid, is_workbook, read_source
@@ -68,6 +69,8 @@ def read_roster(
         if isinstance(found, Missing):
             raise RosterError(f"{shown}: {found.detail}")
         layout = found
+
+    layout = prefer_email_key(grid, layout, wanted, place)
 
     def location(row: int | None, column: str | None) -> str:
         return where(place, row, column)
