@@ -130,3 +130,17 @@ def test_name_signatures_ignore_case_accents_punctuation_and_order():
     assert name_signature("LeBlanc, Brandon R") == name_signature("Brandon R. LeBlanc")
     assert name_signature("Cléo  MARSH") == name_signature("Marsh, Cleo")
     assert name_signature("Ana Souza") != name_signature("Ana Sousa")
+
+
+def test_beside_ids_in_another_numbering_the_name_column_is_chosen_by_itself(tmp_path):
+    rows = [(k, n, s, m_id, "Carl Jensen" if k == "1006" else m) for k, n, _e, s, m, m_id in STAFF]
+    header = ["Employee ID", "Name", "Specialty", "ManagerID", "ManagerName"]
+    roster = _workbook(tmp_path / "hris.xlsx", header, rows)
+    result = run("match", str(roster), "--dry-run", "--json")
+    forbidden = _chain_pairs(2)
+    for group in _groups(result):
+        assert not any(frozenset(p) in forbidden for p in combinations(group, 2)), group
+    assert "managers are read from 'ManagerName': it names 8 of 9" in result.stderr
+    assert json.loads(result.stdout)["run_info"]["Manager values resolved"] == (
+        "8 of 9 resolved (8 by name)"
+    )

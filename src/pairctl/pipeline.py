@@ -5,6 +5,7 @@ reproduce the same round. Reads input files; writes and prints nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -65,6 +66,48 @@ class PlannedRound:
         return self.model.rules()
 
 
+def _best_manager_column(
+    request: RoundRequest, settings: Settings, roster: Roster, stdin: BinaryIO | None
+) -> tuple[Roster, Managers, str]:
+    """The roster with managers resolved, from the manager column that resolves the most.
+
+    HRIS exports often have two (`ManagerID` in another numbering, `ManagerName`); the reader
+    picks one by its name alone. When it resolves fewer than all, each other manager-like
+    column the roster left unused is tried (the roster read again with it), and the better
+    one kept, with a line saying so. Not for a roster on standard input, read only once, nor
+    when the coordinator chose the column.
+    """
+    column = roster.mapping.fields["manager"]
+    resolved, managers = resolve_managers(roster)
+    chosen = any(f.strip().casefold() == "manager" for f, _ in request.mapping)
+    if managers.resolved == managers.values or request.roster == "-" or chosen:
+        return resolved, managers, column
+    best = (resolved, managers, column)
+    for other in [c for c in roster.mapping.unused if _MANAGERISH.search(c.casefold())]:
+        again = read_roster(
+            request.roster,
+            sheet=request.sheet,
+            mapping=[*request.mapping, ("manager", other)],
+            blind=settings.blind,
+            stdin=stdin,
+            max_bytes=settings.max_input_bytes,
+            duplicates=request.duplicates,
+        )
+        candidate, found = resolve_managers(again)
+        if found.resolved > best[1].resolved:
+            best = (candidate, found, other)
+    if best[2] == column:
+        return best
+    line = (
+        f"managers are read from {best[2]!r}: it names {best[1].resolved} of {best[1].values} "
+        f"people's managers, {column!r} only {managers.resolved} (choose with --map manager=COLUMN)"
+    )
+    return replace(best[0], warnings=(*best[0].warnings, line)), best[1], best[2]
+
+
+_MANAGERISH = re.compile(r"manager|supervisor|reports\W*to|line\W*manager|boss")
+
+
 def plan_round(
     request: RoundRequest,
     settings: Settings,
@@ -90,7 +133,7 @@ def plan_round(
     managers = None
     column = roster.mapping.fields.get("manager")
     if column is not None and request.chain_depth:
-        roster, managers = resolve_managers(roster)
+        roster, managers, column = _best_manager_column(request, settings, roster, stdin)
         found = manager_warnings(managers, column)
         roster = replace(roster, warnings=(*roster.warnings, *found))
     model = score_roster(roster, settings.weights)
