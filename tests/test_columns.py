@@ -196,3 +196,16 @@ def test_a_roster_with_no_specialty_lists_its_columns_too(tmp_path):
         r"see each with a sample: pairctl columns ",
         result.stderr,
     )
+
+
+def test_a_blind_column_mapped_on_purpose_is_on_the_run_info(tmp_path):
+    import json
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Name,Job title\nE1,Ana,Engineer\nE2,Bo,Sales lead\nE3,Cy,Analyst\n", encoding="utf-8"
+    )
+    result = run("match", str(roster), "--map", "specialty=Job title", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)["run_info"]
+    assert info["Blind columns mapped on purpose"] == "specialty <- 'Job title'"

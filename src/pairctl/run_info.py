@@ -36,6 +36,11 @@ def round_info(
             if depth
             else "off",
         ),
+        (
+            "Blind columns mapped on purpose",
+            ", ".join(f"{field} <- {column!r}" for field, column in planned.roster.mapped_blind)
+            or "(none)",
+        ),
         ("Lists split", "; ".join(planned.roster.list_splits) or "(no skills or wants column)"),
         (
             "Manager values resolved",

@@ -82,6 +82,8 @@ class Roster:
     """Things the reader noticed but could live with."""
     list_splits: tuple[str, ...] = ()
     """How each skills or wants column was split into items (for Run info)."""
+    mapped_blind: tuple[tuple[str, str], ...] = ()
+    """(field, column) for each normally blind column (job title, level) mapped on purpose."""
     problems: tuple[str, ...] = ()
     """Things that stop pairing (duplicate or blank keys), collected instead of raised when
     the reader was asked to (`pairctl validate`)."""

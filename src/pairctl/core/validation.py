@@ -38,7 +38,8 @@ def check_roster(roster: Roster) -> list[Finding]:
     ]
     if m.unused:
         found.append(Finding("info", "unused", ", ".join(m.unused)))
-    found += [Finding("problem", "keys", p) for p in roster.problems]
+    # Key and cell problems alike: each names its row (or rows) and column.
+    found += [Finding("problem", "rows", p) for p in roster.problems]
     found += [Finding("warning", "reading", w) for w in roster.warnings]
     if len(people) < 2:
         found.append(Finding("problem", "people", "pairing needs at least 2 people"))
@@ -81,3 +82,14 @@ def check_roster(roster: Roster) -> list[Finding]:
 def can_pair(findings: list[Finding]) -> bool:
     """No finding stops pairing."""
     return not any(f.level == "problem" for f in findings)
+
+
+def verdict(findings: list[Finding], people: int) -> str:
+    """The last line of a plain `pairctl validate` report, e.g. "Can be paired: 40 people,
+    2 warnings." or "Cannot be paired: 5 problems (see above)."."""
+    problems = sum(f.level == "problem" for f in findings)
+    if problems:
+        return f"Cannot be paired: {plural(problems, 'problem')} (see above)."
+    warnings = sum(f.level == "warning" for f in findings)
+    counted = plural(warnings, "warning") if warnings else "no warnings"
+    return f"Can be paired: {plural(people, 'person', 'people')}, {counted}."

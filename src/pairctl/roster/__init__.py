@@ -97,6 +97,7 @@ def read_roster(
         problems=tuple(problems or ()),
         warnings=(*warnings, *layout.warnings, *people_warnings),
         list_splits=tuple(splits),
+        mapped_blind=layout.mapped_blind,
     )
 
 

@@ -63,8 +63,10 @@ def build_people(
     """The people under the header, in roster order, and warnings about them.
 
     `location(row, column)` formats the start of a message (file, sheet, row, column). Key
-    problems (blank, duplicate) raise RosterError, unless a `problems` list is given: then
-    they are appended there and reading goes on (`pairctl validate` reports them all).
+    problems (blank, duplicate), bad cells (experience, active, away until) and CSV rows
+    wider than the header raise RosterError at the first, unless a `problems` list is given:
+    then each is appended there as one line and reading goes on (`pairctl validate` reports
+    them all; a bad cell's row gets the column's default).
     When a `split_notes` list is given, one line per skills/wants column present is appended
     saying how its cells were split into items (`ListSplit.note`), for the Run info sheet.
     `duplicates` (`submissions.POLICIES`) says what to do with a person who answered twice.
@@ -74,7 +76,10 @@ def build_people(
     below = grid.rows[start:]
     kept = [i for i, row in enumerate(below) if not row_is_blank(row, typed)]
     if not typed:
-        _check_width(below, kept, len(grid.rows[layout.index]), start, location)
+        for problem in _width_problems(below, kept, len(grid.rows[layout.index]), start, location):
+            if problems is None:
+                raise RosterError(problem)
+            problems.append(problem)
     body: list[list[Cell]] = []
     rows: list[int] = []
     notes: list[tuple[int, Cell]] = []
@@ -135,11 +140,17 @@ def build_people(
             for name, split in (("skills", skill_split), ("wants", want_split))
             if name in layout.columns
         ]
+    # Without a `problems` list the first bad cell raises, so a run fails on the same cell
+    # as before; with one, every bad cell of every column is reported and reading goes on.
     experience = _parsed(
-        column("experience"), rows, location, header.get("experience"), parse_years, None
+        column("experience"), rows, location, header.get("experience"), parse_years, None, problems
     )
-    active = _parsed(column("active"), rows, location, header.get("active"), parse_active, True)
-    away = _parsed(column("away_until"), rows, location, header.get("away_until"), parse_date, "")
+    active = _parsed(
+        column("active"), rows, location, header.get("active"), parse_active, True, problems
+    )
+    away = _parsed(
+        column("away_until"), rows, location, header.get("away_until"), parse_date, "", problems
+    )
     departments = column("department")
     managers = _blank_not_answered(column("manager"))
     emails = column("email")
@@ -224,15 +235,16 @@ def _note_warnings(
     return warnings
 
 
-def _check_width(
+def _width_problems(
     below: list[list[Cell]],
     kept: list[int],
     columns: int,
     start: int,
     location: Callable[[int | None, str | None], str],
-) -> None:
-    """A CSV row with text beyond the header's last column was split where it should not
-    have been, so every cell after the split sits under the wrong header."""
+) -> Iterator[str]:
+    """Each CSV row with text beyond the header's last column, as a one-line message: it was
+    split where it should not have been, so every cell after the split sits under the wrong
+    header."""
     for i in (i for i in kept if len(below[i]) > columns):
         row = below[i]
         if row_is_blank(row[columns:], False):
@@ -240,7 +252,7 @@ def _check_width(
         cells = len(row)
         while not row[cells - 1].strip():
             cells -= 1
-        raise RosterError(
+        yield (
             f"{location(start + i + 1, None)}: {cells} cells but the header has {columns} "
             "columns (an unquoted comma or delimiter in a cell?)"
         )
@@ -447,20 +459,32 @@ def _parsed(
     column: str | None,
     parse: Callable[[str], T],
     default: T,
+    problems: list[str] | None = None,
 ) -> list[T]:
     """Parse a column cell by cell (each distinct value once); a bad cell is an error
-    naming its row and column. Without the column, everyone gets `default`."""
+    naming its row and column. Without the column, everyone gets `default`.
+
+    With a `problems` list, each bad cell is appended there as one line instead, and its
+    row gets `default` so reading goes on."""
     if column is None:
         return [default] * len(values)
     cache: dict[str, T] = {}
+    bad: dict[str, str] = {}
     out: list[T] = []
     for value, row in zip(values, rows, strict=True):
-        if value not in cache:
+        if value not in cache and value not in bad:
             try:
                 cache[value] = parse(value)
             except ValueError as problem:
-                raise RosterError(f"{location(row, column)}: {problem}") from None
-        out.append(cache[value])
+                bad[value] = str(problem)
+        if value in bad:
+            message = f"{location(row, column)}: {bad[value]}"
+            if problems is None:
+                raise RosterError(message)
+            problems.append(message)
+            out.append(default)
+        else:
+            out.append(cache[value])
     return out
 
 

@@ -161,25 +161,46 @@ def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
 
 
 def validate(given: Given, env: Environment, *, as_json: bool) -> None:
-    """Read and check a roster without pairing; exit 3 when it cannot be paired."""
+    """Read and check a roster without pairing; exit 3 when it cannot be paired.
+
+    With `--json` exactly one JSON object is printed, also when the roster (or the settings
+    file) cannot be read: then its one finding is that error, and the exit code is its own.
+    """
     from pairctl.config import find_settings
-    from pairctl.core.validation import can_pair, check_roster
+    from pairctl.core.validation import Finding, can_pair, check_roster, verdict
+    from pairctl.errors import ConfigError
     from pairctl.output.json_out import findings_to_dict
     from pairctl.output.terminal import render_findings, render_settings
     from pairctl.roster import read_roster
 
-    settings = find_settings(given.roster, given.config)
-    with _columns_hint(given):
-        read = read_roster(
-            given.roster,
-            collect_problems=True,
-            sheet=given.sheet,
-            mapping=merged_mapping(given, settings),
-            blind=settings.blind,
-            stdin=_roster_stdin(given, env),
-            max_bytes=settings.max_input_bytes,
-            duplicates=duplicates_policy(given, settings),
-        )
+    settings: Settings | None = None
+    try:
+        settings = find_settings(given.roster, given.config)
+        with _columns_hint(given):
+            read = read_roster(
+                given.roster,
+                collect_problems=True,
+                sheet=given.sheet,
+                mapping=merged_mapping(given, settings),
+                blind=settings.blind,
+                stdin=_roster_stdin(given, env),
+                max_bytes=settings.max_input_bytes,
+                duplicates=duplicates_policy(given, settings),
+            )
+    except PairctlError as error:
+        if as_json:
+            # Scripts parse stdout: an unreadable roster is still one object saying why.
+            topic = (
+                "file"
+                if isinstance(error, RosterError)
+                else "settings"
+                if isinstance(error, ConfigError)
+                else "options"
+            )
+            failed = [Finding("problem", topic, error.message)]
+            data = findings_to_dict(given.roster, failed, False)
+            _print_json(env, {**data, "settings": (settings.path or None) if settings else None})
+        raise  # `reported` prints the one line on stderr and exits with the error's code
     findings = check_roster(read)
     if as_json:
         data = findings_to_dict(given.roster, findings, can_pair(findings))
@@ -188,6 +209,7 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
         out = env.out()
         render_findings(out, given.roster, findings)
         render_settings(out, settings.path)
+        out.print(_plain_line(verdict(findings, len(read.people))))
     if not can_pair(findings):
         raise typer.Exit(int(ExitCode.BAD_ROSTER))
 
