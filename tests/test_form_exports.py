@@ -164,3 +164,47 @@ def test_a_key_mapped_on_purpose_is_kept(tmp_path):
 def _pairs_of(result) -> set[frozenset[str]]:
     assert result.exit_code == 0, result.stderr
     return {frozenset(p["members"]) for p in json.loads(result.stdout)["pairs"]}
+
+
+QUESTIONS = ",".join(
+    [
+        "Timestamp",
+        "Email Address",
+        "Full name",
+        "Which job family are you in?",
+        "Which skills could you teach a colleague? (select all that apply)",
+        "What would you like to learn?",
+        "How many years of work experience do you have?",
+    ]
+)
+GOOGLE = (
+    QUESTIONS
+    + f"""
+2026/03/01 9:30:12 AM GMT+1,ana@x.org,Ana,Eng,"Python, SQL","{OPTION}",2-5 years
+2026/03/01 9:40:12 AM GMT+1,bo@x.org,Bo,Sales,"{OPTION}, Excel",Python,10+
+2026/03/01 9:50:00 AM GMT+1,cy@x.org,Cy,Finance,"Excel, {OPTION}",SQL,Less than 2 years
+2026/03/01 9:55:00 AM GMT+1,di@x.org,Di,Design,"Figma, SQL",Excel,3
+2026/03/02 10:00:00 AM GMT+1,ANA@x.org,Ana Souza,Eng,"Python, Go","{OPTION}",5-10
+"""
+)
+
+
+def test_a_google_forms_export_needs_only_the_specialty_named(tmp_path):
+    path = tmp_path / "Mentoring sign-up (Responses).csv"
+    path.write_text(GOOGLE, encoding="utf-8")
+    specialty = "--map=specialty=Which job family are you in?"
+    result = run("match", str(path), specialty, "--duplicates", "latest", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["people"] == 4
+    info = data["run_info"]
+    assert info["Column for skills"].startswith("Which skills could you teach")
+    assert info["Column for wants"] == "What would you like to learn?"
+    assert info["Column for experience"].startswith("How many years")
+    roster = read_roster(
+        str(path), mapping={"specialty": "Which job family are you in?"}, duplicates="latest"
+    )
+    by_key = {p.key.casefold(): p for p in roster.people}
+    assert by_key["ana@x.org"].name == "Ana Souza"  # the later answer
+    assert by_key["ana@x.org"].experience == 7.5
+    assert by_key["bo@x.org"].skills == (OPTION, "Excel")
