@@ -144,3 +144,17 @@ def test_beside_ids_in_another_numbering_the_name_column_is_chosen_by_itself(tmp
     assert json.loads(result.stdout)["run_info"]["Manager values resolved"] == (
         "8 of 9 resolved (8 by name)"
     )
+
+
+def test_validate_resolves_manager_names_as_match_does(tmp_path):
+    roster = _workbook(
+        tmp_path / "hris.xlsx",
+        ["Employee ID", "Name", "Work email", "Specialty", "Manager"],
+        [row[:5] for row in STAFF],
+    )
+    result = run("validate", str(roster), "--json")
+    assert result.exit_code == 0, result.stderr
+    unknown = [f for f in json.loads(result.stdout)["findings"] if f["topic"] == "unknown managers"]
+    assert [f["message"] for f in unknown] == [
+        "1 manager key is not on the roster (reporting chains end there): Board of Directors"
+    ]

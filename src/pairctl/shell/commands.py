@@ -201,7 +201,7 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
             data = findings_to_dict(given.roster, failed, False)
             _print_json(env, {**data, "settings": (settings.path or None) if settings else None})
         raise  # `reported` prints the one line on stderr and exits with the error's code
-    findings = check_roster(read)
+    findings = check_roster(_managers_resolved(read))
     if as_json:
         data = findings_to_dict(given.roster, findings, can_pair(findings))
         _print_json(env, {**data, "settings": settings.path or None})
@@ -331,6 +331,26 @@ def _plain_line(text: str) -> Any:
     from pairctl.output.printable import message_line
 
     return Text(message_line(text))
+
+
+def _managers_resolved(roster: Any) -> Any:
+    """The roster as `match` sees its reporting lines: manager values resolved by key, email
+    or name, and a line for a column that resolves nobody or a name that fits several people
+    (values that name nobody are validate's own "unknown managers" finding)."""
+    import dataclasses
+
+    from pairctl.roster.managers import manager_warnings, resolve_managers
+
+    column = roster.mapping.fields.get("manager")
+    if column is None:
+        return roster
+    resolved, managers = resolve_managers(roster)
+    lines = [
+        line
+        for line in manager_warnings(managers, column)
+        if "rule is off" in line or "several people" in line
+    ]
+    return dataclasses.replace(resolved, warnings=(*resolved.warnings, *lines))
 
 
 def _roster_stdin(given: Given, env: Environment) -> Any:
