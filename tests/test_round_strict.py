@@ -19,35 +19,19 @@ def roster_with_flags(tmp_path, flags):
     return write_csv(tmp_path / "roster.csv", rows, header=[*HEADER, "Active", "Away until"])
 
 
+# Eight people: the second opted out, the third away until far ahead.
+ONE_OUT_ONE_AWAY = [("", ""), ("no", ""), ("", "2999-01-31"), *[("", "")] * 5]
+
+
 def test_strict_quiet_run_with_people_opted_out_or_away_exits_0_silently(tmp_path):
-    flags = [
-        ("", ""),
-        ("no", ""),
-        ("", "2999-01-31"),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-    ]
-    roster = roster_with_flags(tmp_path, flags)
+    roster = roster_with_flags(tmp_path, ONE_OUT_ONE_AWAY)
     result = run("match", str(roster), "--strict", "--quiet", "-o", str(tmp_path / "p.xlsx"))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
 
 
 def test_people_out_this_round_stay_listed_and_counted_in_the_json(tmp_path):
-    flags = [
-        ("", ""),
-        ("no", ""),
-        ("", "2999-01-31"),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-    ]
-    roster = roster_with_flags(tmp_path, flags)
+    roster = roster_with_flags(tmp_path, ONE_OUT_ONE_AWAY)
     result = run("match", str(roster), "--strict", "--dry-run", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)

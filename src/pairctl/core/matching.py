@@ -360,6 +360,13 @@ def match(
         ]
         unmatched += [replace(u, index=local[u.index]) for u in sub.unmatched]
         objective = sub.objective
+    return _pairing(groups, unmatched, solver, seed, objective)
+
+
+def _pairing(
+    groups: list[Group], unmatched: list[Unmatched], solver: Solver, seed: int, objective: float
+) -> Pairing:
+    """The result, groups in the order of their first member (stable for a seed)."""
     return Pairing(
         groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
         unmatched=tuple(unmatched),
@@ -431,13 +438,7 @@ def _match(
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
     scores = _group_scores(model, members)
     groups = [Group(members=m, score=float(s)) for m, s in zip(members, scores, strict=True)]
-    return Pairing(
-        groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
-        unmatched=tuple(unmatched),
-        solver=solver,
-        seed=seed,
-        objective=objective,
-    )
+    return _pairing(groups, unmatched, solver, seed, objective)
 
 
 def _allowed_matching(model: ScoreModel, people: Sequence[int]) -> list[list[int]]:
