@@ -79,22 +79,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
-# Whole words that mark a column as blind: seniority, pay and protected characteristics.
-# Pairing must never see them (unless the coordinator maps one on purpose).
-# fmt: off
-BLIND_WORDS = frozenset({
-    "title", "position", "level", "grade", "band", "seniority",
-    "age", "dob", "birth", "birthday", "born",
-    "gender", "sex", "sexuality", "pronoun", "pronouns",
-    "race", "ethnicity", "ethnic", "hispanic", "latino", "latina", "latinx",
-    "marital", "married", "religion", "religious", "disability", "disabled", "veteran",
-    "salary", "pay", "income", "wage", "wages", "compensation", "comp", "bonus",
-    "citizen", "citizenship", "nationality",
-})
-# fmt: on
-
 # Blind words that name a protected characteristic: such a column is never a pairing field,
-# not even when mapped on purpose. The other blind words (title, level, ...) may be mapped.
+# not even when mapped on purpose.
 # fmt: off
 PROTECTED: dict[str, str] = {
     **dict.fromkeys(("gender", "sex", "pronoun", "pronouns"), "gender"),
@@ -114,6 +100,12 @@ PROTECTED: dict[str, str] = {
     "veteran": "veteran status",
 }
 # fmt: on
+SENIORITY_WORDS = frozenset({"title", "position", "level", "grade", "band", "seniority"})
+"""Blind words that may be mapped on purpose (with a warning): seniority, not a person's
+characteristics."""
+BLIND_WORDS = SENIORITY_WORDS | frozenset(PROTECTED)
+"""Whole words that mark a column as blind: pairing never sees them unless mapped on purpose
+(and a protected one never)."""
 
 # Long question headers (sign-up forms): a field recognised by the words it contains. Each
 # rule is (field, rank, phrases); a phrase is a run of words that must appear together (a
