@@ -7,7 +7,7 @@ from typing import Literal
 
 from pairctl.core.model import Roster
 from pairctl.core.scoring import largest_specialty, specialty_codes
-from pairctl.core.words import plural
+from pairctl.core.words import plural, some
 
 Level = Literal["problem", "warning", "info"]
 _SHOWN = 8
@@ -20,11 +20,6 @@ class Finding:
     level: Level
     topic: str
     message: str
-
-
-def _some(keys: list[str]) -> str:
-    shown = ", ".join(keys[:_SHOWN])
-    return shown + (f", ... ({len(keys)} in all)" if len(keys) > _SHOWN else "")
 
 
 def check_roster(roster: Roster) -> list[Finding]:
@@ -46,11 +41,11 @@ def check_roster(roster: Roster) -> list[Finding]:
     if roster.has_skills:
         none = [p.key for p in people if not p.skills]
         if none:
-            found.append(Finding("warning", "no skills", f"{len(none)}: {_some(none)}"))
+            found.append(Finding("warning", "no skills", f"{len(none)}: {some(none, _SHOWN)}"))
     if roster.has_wants:
         none = [p.key for p in people if not p.wants]
         if none:
-            found.append(Finding("warning", "no wants", f"{len(none)}: {_some(none)}"))
+            found.append(Finding("warning", "no wants", f"{len(none)}: {some(none, _SHOWN)}"))
     if "manager" in m.fields:
         keys = {p.key for p in people}
         unknown = sorted({p.manager for p in people if p.manager and p.manager not in keys})
@@ -61,7 +56,7 @@ def check_roster(roster: Roster) -> list[Finding]:
                     "unknown managers",
                     f"{plural(len(unknown), 'manager key')} "
                     f"{'is' if len(unknown) == 1 else 'are'} not on the roster (reporting "
-                    f"chains end there): {_some(unknown)}",
+                    f"chains end there): {some(unknown, _SHOWN)}",
                 )
             )
     codes = specialty_codes(people)

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pairctl.core.model import Person, Roster
+from pairctl.core.words import some
 
 _SHOWN = 5
 
@@ -142,5 +143,4 @@ def name_signature(text: str) -> str:
 
 
 def _some(values: tuple[str, ...]) -> str:
-    shown = ", ".join(repr(v) for v in values[:_SHOWN])
-    return shown + (f", ... ({len(values)} in all)" if len(values) > _SHOWN else "")
+    return some(values, _SHOWN, quoted=True)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pairctl.core.words import some
+
 POLICIES = ("error", "latest", "first")
 
 _TIMESTAMP_HEADERS = (
@@ -93,9 +95,8 @@ def _when(value: Any) -> dt.datetime | None:
 
 def dropped_warning(where: str, dropped: Sequence[str], policy: str) -> str:
     """One line naming the keys whose other answers were dropped."""
-    shown = ", ".join(repr(k) for k in dropped[:_SHOWN])
-    more = f", ... ({len(dropped)} in all)" if len(dropped) > _SHOWN else ""
     return (
         f"{where}: {len(dropped)} {'person' if len(dropped) == 1 else 'people'} answered more "
-        f"than once; kept the {policy} answer of {shown}{more} (--duplicates {policy})"
+        f"than once; kept the {policy} answer of {some(dropped, _SHOWN, quoted=True)} "
+        f"(--duplicates {policy})"
     )
