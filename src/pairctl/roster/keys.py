@@ -1,8 +1,8 @@
-"""Looking a person up by the key another file gives: emails ignore case, other keys do not.
+"""How person keys compare: emails ignore case, other keys do not.
 
-Mail systems ignore case, so a history file or an avoid list that writes `ana@x.org` means the
-person the roster keys as `Ana@X.org`. The roster reader's duplicate check applies the same
-rule (`people.key_problems`): when every key is an email address, keys compare case-folded.
+Mail systems ignore case, so `Ana@X.org` and `ana@x.org` are one person: in the roster's
+duplicate check, and in a history file or an avoid list that names them. The rule, in one
+place: keys are emails when the key column is the email column or every key holds an `@`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 
+def key_fold(keys: Sequence[str], key_field: str = "") -> Callable[[str], str]:
+    """How to compare these keys: case-folded when they are emails, as written otherwise."""
+    emails = key_field == "email" or (bool(keys) and all("@" in k for k in keys))
+    return str.casefold if emails else str
+
+
 def key_lookup(keys: Sequence[str]) -> tuple[dict[str, int], Callable[[str], str]]:
     """An index from (folded) key to position in `keys`, and the fold to apply to a key read
     elsewhere before looking it up."""
-    fold: Callable[[str], str] = str.casefold if keys and all("@" in k for k in keys) else str
+    fold = key_fold(keys)
     return {fold(k): i for i, k in enumerate(keys)}, fold

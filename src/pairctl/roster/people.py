@@ -19,6 +19,7 @@ from typing import TypeVar
 from pairctl.core.model import Person, fold
 from pairctl.errors import RosterError
 from pairctl.roster.header import Layout
+from pairctl.roster.keys import key_fold
 from pairctl.roster.sources import Cell, Grid, cell_text, lone_cell, row_is_blank, shorten
 from pairctl.roster.submissions import answers_kept, dropped_warning, timestamp_column
 
@@ -286,11 +287,8 @@ def _key_problems(
 
 
 def _comparable(keys: list[str], key_name: str) -> list[str]:
-    """Keys as the duplicate check compares them. Mail systems ignore case, so Ana@x.org and
-    ana@x.org are one person; that holds for an id column mapped onto email addresses too."""
-    if key_name == "email" or all("@" in k for k in keys):
-        return [k.casefold() for k in keys]
-    return keys
+    """Keys as the duplicate check compares them (`keys.key_fold`: emails ignore case)."""
+    return list(map(key_fold(keys, key_name), keys))
 
 
 def _blank_not_answered(values: list[str]) -> list[str]:
