@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from pairctl.roster.header import Layout
+from pairctl.roster.header import Layout, normalise
 from pairctl.roster.sources import Grid, cell_text, row_is_blank
 
 
@@ -21,9 +21,9 @@ def prefer_email_key(grid: Grid, layout: Layout, wanted: Mapping[str, str], wher
     """`layout` keyed by email instead of a response number, when that is what the key is."""
     if layout.key_field != "key" or "email" not in layout.columns or "key" in wanted:
         return layout
-    header = [" ".join(cell_text(c).split()).casefold() for c in grid.rows[layout.index]]
+    header = {normalise(cell_text(c)) for c in grid.rows[layout.index]}
     id_column = layout.mapping.fields["key"]
-    if {"start time", "completion time"} <= set(header):
+    if {"starttime", "completiontime"} <= header:
         why = "a Microsoft Forms export numbers its responses there"
     elif "timestamp" in header:
         why = "a Google Forms export (it has a Timestamp column)"

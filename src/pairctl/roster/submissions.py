@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pairctl.core.words import some
+from pairctl.roster.header import normalise
+from pairctl.roster.sources import cell_text
 
 POLICIES = ("error", "latest", "first")
 
@@ -34,8 +36,9 @@ _SHOWN = 5
 
 def timestamp_column(header: Sequence[Any]) -> int | None:
     """The column of the grid's header row that dates each answer, if any."""
-    names = [" ".join(str(h or "").split()).casefold() for h in header]
-    for wanted in _TIMESTAMP_HEADERS:
+    # Compared as every header is (header.normalise), so "Completion Time" matches too.
+    names = [normalise(cell_text(h)) for h in header]
+    for wanted in map(normalise, _TIMESTAMP_HEADERS):
         if wanted in names:
             return names.index(wanted)
     return None
