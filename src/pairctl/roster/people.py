@@ -33,7 +33,6 @@ _SHOWN_NOTE = 40
 _SHOWN_NOTES = 5
 """Skipped note rows warned about one by one; the rest share one warning."""
 _LINE_SPLIT = re.compile(r"[;\r\n]+")
-_LINE_SEPARATORS = re.compile(r"[;\r\n]")
 _COMMA_FRAGMENT = re.compile(r"[^,]+")
 _GLUE_AT_LEAST = 2
 """A comma-joined pair of fragments is one option only when this many rows show it."""
@@ -119,7 +118,7 @@ def build_people(
         if dropped:
             body = [body[i] for i in keep]
             rows = [rows[i] for i in keep]
-            keys = column(key_name)
+            keys = [keys[i] for i in keep]
             warnings.append(dropped_warning(key_where, dropped, duplicates))
     for problem in _key_problems(keys, rows, key_name, key_where, location, header):
         if problems is None:
@@ -348,7 +347,7 @@ def split_column(cells: list[str]) -> ListSplit:
     known: set[str] = set()
     if semicolon or lines:
         for cell, n in counts.items():
-            if _LINE_SEPARATORS.search(cell):
+            if _LINE_SPLIT.search(cell):
                 parsed[cell] = _unique(_LINE_SPLIT.split(cell))
                 known.update(fold(item) for item in parsed[cell] if "," in item)
             else:

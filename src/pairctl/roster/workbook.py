@@ -36,7 +36,6 @@ class Workbook:
         import python_calamine  # deferred: only workbook users pay for the import
 
         self._where = where
-        self._error_type = python_calamine.CalamineError
         if check_workbook(data, where, budget=budget):
             _probe_in_child(data, where)
         try:
