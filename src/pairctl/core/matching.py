@@ -301,9 +301,7 @@ def exact(model: ScoreModel) -> IntArray:
     scores = model.dense()
     i, j = np.triu_indices(n, k=1)
     s = scores[i, j]
-    # Integer weights: blossom on floats can stop short by rounding. Shifted positive, so a
-    # maximum-weight matching is also one with as many pairs as possible.
-    weights = np.round((s - s.min() + 1.0) * 10_000).astype(np.int64)
+    weights = _blossom_weights(s)
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), weights.tolist(), strict=True))
@@ -354,13 +352,17 @@ def match(
             solver=solver,
             progress=progress,
         )
-        local = rest.tolist()
-        groups = [
-            replace(g, members=tuple(sorted(local[m] for m in g.members))) for g in sub.groups
-        ]
-        unmatched += [replace(u, index=local[u.index]) for u in sub.unmatched]
+        groups, lifted = _lift(sub, rest)
+        unmatched += lifted
         objective = sub.objective
     return _pairing(groups, unmatched, solver, seed, objective)
+
+
+def _lift(sub: Pairing, rest: IntArray) -> tuple[list[Group], list[Unmatched]]:
+    """A pairing of the people `rest` (indexed 0..len-1) in the indices of the whole model."""
+    local = rest.tolist()
+    groups = [replace(g, members=tuple(sorted(local[m] for m in g.members))) for g in sub.groups]
+    return groups, [replace(u, index=local[u.index]) for u in sub.unmatched]
 
 
 def _pairing(
@@ -385,11 +387,20 @@ def _without_any_allowed_partner(model: ScoreModel) -> list[int]:
     return result
 
 
+def _blossom_weights(scores: FloatArray) -> IntArray:
+    """Integer blossom weights: blossom on floats can stop short by rounding. Shifted
+    positive, so a maximum-weight matching is also one with as many pairs as possible."""
+    weights: IntArray = np.round((scores - scores.min() + 1.0) * _COST_SCALE).astype(np.int64)
+    return weights
+
+
 def _lonely_reason(model: ScoreModel, person: int) -> str:
-    """Why nobody may pair with `person`: the rules, the first few spelled out."""
-    whys = [model.rule_reason(person, other) for other in range(model.size) if other != person]
-    shown = "; ".join(whys[:_REASONS_SHOWN])
-    more = len(whys) - _REASONS_SHOWN
+    """Why nobody may pair with `person`: the rules, the first few spelled out. A rule
+    forbids them with every other person, so only the few shown are looked up."""
+    others = (other for other in range(model.size) if other != person)
+    whys = [model.rule_reason(person, other) for other in islice(others, _REASONS_SHOWN)]
+    shown = "; ".join(whys)
+    more = model.size - 1 - _REASONS_SHOWN
     return f"no allowed partner left ({shown}{f'; and {more} more' if more > 0 else ''})"
 
 
@@ -455,7 +466,7 @@ def _allowed_matching(model: ScoreModel, people: Sequence[int]) -> list[list[int
     a, b = a[ok], b[ok]
     if len(a):
         s = model.pair_scores(a, b)
-        weights = np.round((s - s.min() + 1.0) * 10_000).astype(np.int64)
+        weights = _blossom_weights(s)
         graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), weights.tolist(), strict=True))
     found = nx.max_weight_matching(graph, maxcardinality=True)
     return sorted([min(int(x), int(y)), max(int(x), int(y))] for x, y in found)
@@ -552,22 +563,15 @@ def match_with_pins(
     unmatched = [Unmatched(index=i, reason=why, absent=True) for i, why in sorted(absent.items())]
     objective = 0.0
     if len(rest) >= 2:
-        local = {i: int(r) for i, r in enumerate(rest)}
         sub = match(model.permuted(rest), [keys[i] for i in rest], **options)
-        groups += [
-            replace(g, members=tuple(sorted(local[m] for m in g.members))) for g in sub.groups
-        ]
-        unmatched += [replace(u, index=local[u.index]) for u in sub.unmatched]
+        lifted_groups, lifted = _lift(sub, rest)
+        groups += lifted_groups
+        unmatched += lifted
         objective = sub.objective
     elif len(rest) == 1:
         unmatched.append(Unmatched(index=int(rest[0]), reason="no one else is free to pair"))
-    return Pairing(
-        groups=tuple(sorted(groups, key=lambda grp: grp.members[0])),
-        unmatched=tuple(unmatched),
-        solver=options.get("solver", "greedy-swap"),
-        seed=options.get("seed", 0),
-        objective=objective,
-    )
+    solver = options.get("solver", "greedy-swap")
+    return _pairing(groups, unmatched, solver, options.get("seed", 0), objective)
 
 
 def pairs_total(model: ScoreModel, mate: IntArray) -> float:
