@@ -105,13 +105,17 @@ def count_same_specialty(model: ScoreModel, pairing: Pairing, odd: OddRule) -> S
 
 
 def round_warnings(
-    roster: Roster, model: ScoreModel, pairing: Pairing, same: SameSpecialty
+    roster: Roster, pairing: Pairing, same: SameSpecialty, repeats: Sequence[bool]
 ) -> list[str]:
-    """Everything about this round a coordinator must act on, one line each."""
+    """Everything about this round a coordinator must act on, one line each. `repeats` says
+    per group of `pairing` whether it holds an earlier round's pair (`GroupFacts.repeats`);
+    a pinned one was the coordinator's choice."""
     warnings = list(roster.warnings)
     if line := same.warning():
         warnings.append(line)
-    repeated = _repeated_groups(model, [g.members for g in pairing.groups if not g.pinned])
+    repeated = sum(
+        1 for g, repeat in zip(pairing.groups, repeats, strict=True) if repeat and not g.pinned
+    )
     if repeated:
         warnings.append(
             f"{plural(repeated, 'group')} had to repeat an earlier round's pair: no other "
@@ -124,12 +128,3 @@ def round_warnings(
         if not u.absent
     ]
     return warnings
-
-
-def _repeated_groups(model: ScoreModel, groups: Sequence[Sequence[int]]) -> int:
-    """How many groups hold a pair made in a recent round (--history)."""
-    links = [(g, x, y) for g, members in enumerate(groups) for x, y in combinations(members, 2)]
-    if not links:
-        return 0
-    owner, a, b = (np.array(column, dtype=np.int64) for column in zip(*links, strict=True))
-    return len(np.unique(owner[model.is_repeat(a, b)]))

@@ -80,12 +80,14 @@ def metrics(
     groups: Sequence[Sequence[int]],
     unmatched: int,
     not_taking_part: int = 0,
+    facts: GroupFacts | None = None,
 ) -> Metrics:
     """Headline figures of any grouping of the roster (the real one or the baseline).
 
-    `unmatched` counts everyone in no group, `not_taking_part` those of them out this round.
+    `unmatched` counts everyone in no group, `not_taking_part` those of them out this round;
+    `facts`, when the caller has them, are `group_facts(model, groups)`.
     """
-    facts = group_facts(model, groups)
+    facts = facts if facts is not None else group_facts(model, groups)
     n_groups = len(groups)
     links = sum(len(g) * (len(g) - 1) // 2 for g in groups)
     total = float(facts.score.sum())
@@ -174,7 +176,7 @@ def build_report(
         )
 
     absent = {u.index for u in pairing.unmatched if u.absent}
-    result = metrics(roster, model, groups, len(pairing.unmatched), len(absent))
+    result = metrics(roster, model, groups, len(pairing.unmatched), len(absent), facts)
     # Chance pairs the people the matcher could pair, never those out this round.
     taking_part = [i for i in range(len(people)) if i not in absent]
     baseline_groups = [
@@ -192,7 +194,7 @@ def build_report(
         metrics=result,
         baseline=baseline,
         run_info=tuple(run_info),
-        warnings=tuple(round_warnings(roster, model, pairing, same)),
+        warnings=tuple(round_warnings(roster, pairing, same, facts.repeats.tolist())),
         solver=pairing.solver,
         seed=pairing.seed,
         quality=quality or NOT_MEASURED,
