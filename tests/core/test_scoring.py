@@ -64,7 +64,7 @@ def test_each_direction_counts_what_one_can_teach_that_the_other_wants():
     assert taught(scores, 0, 1) == 2  # ana -> bo: Python, SQL (case and spaces ignored)
     assert taught(scores, 1, 0) == 1  # bo -> ana: Negotiation
     assert lesson(ana, bo, roster) == ("Python", "SQL")
-    assert lesson(bo, ana, roster) == ("negotiation ",)
+    assert lesson(bo, ana, roster) == ("negotiation",)
 
 
 def test_score_matches_the_documented_formula():

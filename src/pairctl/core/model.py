@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from pairctl.core.vocabulary import (
+    Vocabulary,
+    VocabularyTable,
+    build_vocabulary,
+    default_vocabulary,
+)
 
 _SPACES = re.compile(r"\s+")
 
@@ -87,6 +94,19 @@ class Roster:
     problems: tuple[str, ...] = ()
     """Things that stop pairing (duplicate or blank keys), collected instead of raised when
     the reader was asked to (`pairctl validate`)."""
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary)
+    """How skills and specialties are compared (folding and the built-in abbreviations until
+    `with_vocabulary` applies the settings')."""
+
+    def with_vocabulary(self, table: VocabularyTable | None) -> Roster:
+        """The same roster compared through this settings vocabulary, plus the aliases its
+        own people write in brackets. Raises `VocabularyProblem` for a contradictory table."""
+        people = self.people
+        skills = {s for p in people for s in (*p.skills, *p.wants)}
+        if not self.has_skills:
+            skills |= {p.specialty for p in people}
+        vocabulary = build_vocabulary(table, skills, {p.specialty for p in people})
+        return replace(self, vocabulary=vocabulary)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from pairctl.core.model import Person, Roster, fold
+from pairctl.core.vocabulary import Lookup, Vocabulary, default_vocabulary
 
 FloatMatrix = npt.NDArray[np.float64]
 FloatArray = npt.NDArray[np.float64]
@@ -28,6 +29,9 @@ BLOCKED_PENALTY = 1000.0
 REPEAT_PENALTY = 100.0
 """What repeating an earlier round's pair costs: more than any same-specialty pairs a
 different partner could bring, less than breaking a rule."""
+ONE_WAY_PENALTY = 300.0
+"""What a pair in which someone teaches nothing costs when two-way pairs are required
+(`--two-way require`): less than breaking a rule, more than repeating a pair."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ class Weights:
     same_specialty: float = 10.0
     """Penalty for two people of one specialty. Kept above twice the best positive score so
     that no exchange of partners can ever prefer more same-specialty pairs (docs/scoring.md)."""
+    related: float = 0.5
+    """What a wanted skill counts when the teacher has only a related one
+    (`[vocabulary.related]`), against 1 for the skill itself."""
 
     def max_positive(self) -> float:
         """The highest score a pair can reach without penalty."""
@@ -65,12 +72,19 @@ def strength(count: FloatMatrix) -> FloatMatrix:
     return 1.0 - np.power(0.5, count)
 
 
-def _teach_set(person: Person, has_skills: bool) -> set[str]:
-    """What a person can teach: their skills, or without a skills column their specialty."""
-    if has_skills:
-        return {fold(s) for s in person.skills}
-    specialty = fold(person.specialty)
+def _teach_set(person: Person, roster: Roster) -> set[str]:
+    """What a person can teach, in canonical forms: their skills, or without a skills column
+    their specialty."""
+    skills = roster.vocabulary.skills
+    if roster.has_skills:
+        return {k for k in map(skills.key, person.skills) if k}
+    specialty = skills.key(person.specialty)
     return {specialty} if specialty else set()
+
+
+def _want_set(person: Person, roster: Roster) -> set[str]:
+    """What a person wants to learn, in canonical forms."""
+    return {k for k in map(roster.vocabulary.skills.key, person.wants) if k}
 
 
 def _indicator(sets: list[set[str]], column: dict[str, int]) -> sparse.csr_matrix:
@@ -140,10 +154,11 @@ def largest_specialty(codes: IntArray) -> tuple[int, int]:
     return code, int(counts[code])
 
 
-def specialty_codes(people: Sequence[Person]) -> IntArray:
-    """Each person's specialty as a small code, equal for specialties equal once folded; -1
-    for a blank one."""
-    return _codes([fold(p.specialty) for p in people])
+def specialty_codes(people: Sequence[Person], specialties: Lookup | None = None) -> IntArray:
+    """Each person's specialty as a small code, equal for specialties the vocabulary counts as
+    one (the built-in one when none is given); -1 for a blank one."""
+    lookup = specialties or default_vocabulary().specialties
+    return _codes([lookup.key(p.specialty) for p in people])
 
 
 def _codes(values: list[str]) -> IntArray:
@@ -183,6 +198,13 @@ class ScoreModel:
     faded: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Pairs made in older rounds: they cost only `fade_penalty`, and may be repeated."""
     fade_penalty: float = 0.0
+    near: sparse.csr_matrix | None = None
+    """People x skills: skills related to one a person can teach that they cannot teach
+    themselves (`[vocabulary.related]`); each wanted one counts `weights.related`."""
+    near_bits: BitArray | None = None
+    one_way_penalty: float = 0.0
+    """What a pair costs in which someone teaches nothing: `ONE_WAY_PENALTY` when two-way
+    pairs are required, else 0."""
 
     @property
     def size(self) -> int:
@@ -208,6 +230,9 @@ class ScoreModel:
             repeats=_keys_in(self.repeats, self.size, order)[0],
             faded=_keys_in(self.faded, self.size, order)[0],
             fade_penalty=self.fade_penalty,
+            near=None if self.near is None else self.near[order],
+            near_bits=None if self.near_bits is None else self.near_bits[order],
+            one_way_penalty=self.one_way_penalty,
         )
 
     def with_blocked(self, reasons: Mapping[tuple[int, int], str]) -> ScoreModel:
@@ -238,7 +263,21 @@ class ScoreModel:
     def plain(self) -> ScoreModel:
         """The same model without rules or history: what the people alone would score."""
         empty = np.zeros(0, dtype=np.int64)
-        return replace(self, blocked=empty, blocked_why=(), repeats=empty, faded=empty)
+        return replace(
+            self, blocked=empty, blocked_why=(), repeats=empty, faded=empty, one_way_penalty=0.0
+        )
+
+    def requiring_two_way(self, required: bool = True) -> ScoreModel:
+        """The same model in which a pair where someone teaches nothing costs
+        `ONE_WAY_PENALTY` (or, with `required=False`, nothing extra)."""
+        return replace(self, one_way_penalty=ONE_WAY_PENALTY if required else 0.0)
+
+    def is_two_way(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: does each of the two teach the other something?"""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        result: BoolArray = (self.teach_counts(a, b) > 0) & (self.teach_counts(b, a) > 0)
+        return result
 
     def with_repeats(self, pairs: IntArray) -> ScoreModel:
         """The same model with these (m x 2) pairs marked as made in an earlier round."""
@@ -277,30 +316,18 @@ class ScoreModel:
         return np.asarray(self.can.sum(axis=1), dtype=np.float64).ravel()
 
     def teach_counts(self, teachers: IntArray, learners: IntArray) -> FloatArray:
-        """For each (teacher, learner): how many things the teacher can teach the learner."""
+        """For each (teacher, learner): how many things the teacher can teach the learner (a
+        related skill counting `weights.related`)."""
         if self.wants_rest:
-            shared = self._overlap(teachers, learners, self.can, self.can_bits)
+            shared = _overlap(teachers, learners, self.can, self.can_bits, self.can, self.can_bits)
             return self.can_sizes[teachers] - shared
-        return self._overlap(teachers, learners, self.want, self.want_bits)
-
-    def _overlap(
-        self,
-        teachers: IntArray,
-        others: IntArray,
-        right: sparse.csr_matrix,
-        right_bits: BitArray | None,
-    ) -> FloatArray:
-        """|can[teacher] & right[other]| for each pair, bit-packed when possible."""
-        result = np.empty(len(teachers), dtype=np.float64)
-        for lo in range(0, len(teachers), _PAIR_CHUNK):
-            hi = lo + _PAIR_CHUNK
-            if self.can_bits is not None and right_bits is not None:
-                both_bits = self.can_bits[teachers[lo:hi]] & right_bits[others[lo:hi]]
-                result[lo:hi] = np.bitwise_count(both_bits).sum(axis=1)
-            else:
-                both = self.can[teachers[lo:hi]].multiply(right[others[lo:hi]])
-                result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
-        return result
+        counts = _overlap(teachers, learners, self.can, self.can_bits, self.want, self.want_bits)
+        if self.near is not None and self.weights.related:
+            near = _overlap(
+                teachers, learners, self.near, self.near_bits, self.want, self.want_bits
+            )
+            counts += self.weights.related * near
+        return counts
 
     def parts(self, a: int, b: int) -> dict[str, float]:
         """One pair's score taken apart, term by term (docs/scoring.md); they sum to the score."""
@@ -324,6 +351,8 @@ class ScoreModel:
             "forbidden by a rule": -BLOCKED_PENALTY * float(self.is_blocked(x, y)[0]),
             "repeat of an earlier round": -REPEAT_PENALTY * float(self.is_repeat(x, y)[0]),
         }
+        if self.one_way_penalty:
+            parts["one-way, two-way required"] = -self.one_way_penalty * float(min(d_ab, d_ba) <= 0)
         if self.fade_penalty:
             parts["repeat of an older round"] = -self.fade_penalty * float(
                 _has_keys(self.faded, x, y, self.size)[0]
@@ -352,8 +381,13 @@ class ScoreModel:
             d_out = strength(self.can_sizes[rows][:, None] - shared)
             d_in = strength(self.can_sizes[None, :] - shared)
         else:
-            d_out = strength((self.can[rows] @ self.want.T).toarray().astype(np.float64))
-            d_in = strength((self.want[rows] @ self.can.T).toarray().astype(np.float64))
+            n_out = (self.can[rows] @ self.want.T).toarray().astype(np.float64)
+            n_in = (self.want[rows] @ self.can.T).toarray().astype(np.float64)
+            if self.near is not None and self.weights.related:
+                related = self.weights.related
+                n_out += related * (self.near[rows] @ self.want.T).toarray()
+                n_in += related * (self.want[rows] @ self.near.T).toarray()
+            d_out, d_in = strength(n_out), strength(n_in)
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
         row_of = np.full(self.size, -1, dtype=np.int64)
         row_of[rows] = np.arange(len(rows))
@@ -386,8 +420,31 @@ class ScoreModel:
         total += w.experience_gap * np.nan_to_num(np.minimum(gap / w.gap_years, 1.0), nan=0.0)
         spec_a, spec_b = self.specialty[a], self.specialty[b]
         total -= w.same_specialty * ((spec_a == spec_b) & (spec_a >= 0))
+        if self.one_way_penalty:
+            total -= self.one_way_penalty * (np.minimum(d_ab, d_ba) <= 0)
         result: npt.NDArray[np.float64] = np.asarray(total, dtype=np.float64)
         return result
+
+
+def _overlap(
+    teachers: IntArray,
+    others: IntArray,
+    left: sparse.csr_matrix,
+    left_bits: BitArray | None,
+    right: sparse.csr_matrix,
+    right_bits: BitArray | None,
+) -> FloatArray:
+    """|left[teacher] & right[other]| for each pair, bit-packed when possible."""
+    result = np.empty(len(teachers), dtype=np.float64)
+    for lo in range(0, len(teachers), _PAIR_CHUNK):
+        hi = lo + _PAIR_CHUNK
+        if left_bits is not None and right_bits is not None:
+            both_bits = left_bits[teachers[lo:hi]] & right_bits[others[lo:hi]]
+            result[lo:hi] = np.bitwise_count(both_bits).sum(axis=1)
+        else:
+            both = left[teachers[lo:hi]].multiply(right[others[lo:hi]])
+            result[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
+    return result
 
 
 # Vocabularies up to 64 * this many skills are packed as bits (at most 256 bytes a person).
@@ -396,12 +453,14 @@ _MAX_WORDS = 32
 _PAIR_CHUNK = 250_000
 
 
-def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
-    """Build the score model of a roster (docs/scoring.md)."""
-    teach_sets = [_teach_set(p, roster.has_skills) for p in roster.people]
+def score_roster(
+    roster: Roster, weights: Weights | None = None, *, two_way: bool = False
+) -> ScoreModel:
+    """Build the score model of a roster (docs/scoring.md); `two_way`: require two-way pairs."""
+    teach_sets = [_teach_set(p, roster) for p in roster.people]
     # Without a wants column nobody's wants are stored: see ScoreModel.wants_rest.
     want_sets = (
-        [{fold(s) for s in p.wants} for p in roster.people]
+        [_want_set(p, roster) for p in roster.people]
         if roster.has_wants
         else [set() for _ in roster.people]
     )
@@ -411,13 +470,17 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
     people = roster.people
     can = _indicator(teach_sets, column)
     want = _indicator(want_sets, column)
+    near = _near(can, roster.vocabulary, column) if roster.has_wants else None
     return ScoreModel(
         can=can,
         want=want,
         wants_rest=not roster.has_wants,
         can_bits=_bits(can),
         want_bits=_bits(want),
-        specialty=specialty_codes(people),
+        near=near,
+        near_bits=None if near is None else _bits(near),
+        one_way_penalty=ONE_WAY_PENALTY if two_way else 0.0,
+        specialty=specialty_codes(people, roster.vocabulary.specialties),
         department=_codes([fold(p.department) for p in people]),
         experience=np.array(
             [np.nan if p.experience is None else p.experience for p in people], dtype=np.float64
@@ -426,12 +489,54 @@ def score_roster(roster: Roster, weights: Weights | None = None) -> ScoreModel:
     )
 
 
+def _near(
+    can: sparse.csr_matrix, vocabulary: Vocabulary, column: Mapping[str, int]
+) -> sparse.csr_matrix | None:
+    """People x skills: the skills related to one each person can teach, less those they
+    can teach themselves; None when no related group touches the roster's skills."""
+    links = [
+        (column[x], column[y])
+        for group in vocabulary.related
+        for x in group
+        for y in group
+        if x != y and x in column and y in column
+    ]
+    if not links:
+        return None
+    rows, cols = zip(*links, strict=True)
+    size = len(column)
+    relation = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(size, size)
+    )
+    reached = (can @ relation).astype(bool).astype(np.float32)
+    near = (reached - reached.multiply(can)).tocsr()
+    near.eliminate_zeros()
+    return near if near.nnz else None
+
+
 def lesson(teacher: Person, learner: Person, roster: Roster) -> tuple[str, ...]:
-    """What `teacher` can teach `learner`, spelled as the teacher's roster row spells it."""
-    own = _teach_set(learner, roster.has_skills)
-    if roster.has_wants:
-        wanted = {fold(s) for s in learner.wants}
-    else:
-        wanted = {t for t in _teach_set(teacher, roster.has_skills) if t not in own}
+    """What `teacher` can teach `learner`, spelled as the teacher's roster row spells it, with
+    the canonical name in brackets where the vocabulary maps it to another, and a related
+    skill marked as such: `ML (Machine learning)`, `Storytelling (related to Public speaking)`."""
+    skills = roster.vocabulary.skills
+    own = _teach_set(learner, roster)
     offered = teacher.skills if roster.has_skills else (teacher.specialty.strip(),)
-    return tuple(s for s in offered if fold(s) and fold(s) in wanted)
+    if not roster.has_wants:
+        mine = _teach_set(teacher, roster)
+        return tuple(
+            skills.shown(s) for s in offered if skills.key(s) in mine and skills.key(s) not in own
+        )
+    wanted = _want_set(learner, roster)
+    taught = [s for s in offered if skills.key(s) in wanted]
+    mine = _teach_set(teacher, roster)
+    related = []
+    for item in learner.wants:
+        key = skills.key(item)
+        if key in mine:
+            continue
+        near = [
+            s for s in offered if any({key, skills.key(s)} <= g for g in roster.vocabulary.related)
+        ]
+        if near:
+            related.append(f"{near[0].strip()} (related to {item.strip()})")
+    return (*(skills.shown(s) for s in taught), *related)

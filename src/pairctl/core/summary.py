@@ -205,16 +205,19 @@ def build_report(
 def specialty_mix(
     roster: Roster, groups: Sequence[Sequence[int]]
 ) -> tuple[tuple[str, str, int], ...]:
-    """How many links inside the groups join each two specialties (as the roster spells them;
-    a blank specialty shows as '(none)')."""
+    """How many links inside the groups join each two specialties (spellings the vocabulary
+    counts as one shown once, by their canonical name or else the first spelling; a blank
+    specialty shows as '(none)')."""
+    lookup = roster.vocabulary.specialties
     shown: dict[str, str] = {}
     for p in roster.people:
-        shown.setdefault(fold(p.specialty), p.specialty.strip() or "(none)")
+        key = lookup.key(p.specialty)
+        shown.setdefault(key, lookup.names.get(key) or p.specialty.strip() or "(none)")
     counts: Counter[tuple[str, str]] = Counter()
     for group in groups:
         for x, y in combinations(group, 2):
-            a = shown[fold(roster.people[x].specialty)]
-            b = shown[fold(roster.people[y].specialty)]
+            a = shown[lookup.key(roster.people[x].specialty)]
+            b = shown[lookup.key(roster.people[y].specialty)]
             counts[(min(a, b), max(a, b))] += 1
     return tuple((a, b, n) for (a, b), n in sorted(counts.items()))
 

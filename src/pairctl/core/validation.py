@@ -59,7 +59,7 @@ def check_roster(roster: Roster) -> list[Finding]:
                     f"chains end there): {some(unknown, _SHOWN)}",
                 )
             )
-    codes = specialty_codes(people)
+    codes = specialty_codes(people, roster.vocabulary.specialties)
     code, count = largest_specialty(codes)
     if 2 * count > len(people):
         shown = people[int((codes == code).argmax())].specialty
