@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pairctl.core.scoring import Weights
+from pairctl.core.vocabulary import VocabularyProblem, VocabularyTable, build_vocabulary
 from pairctl.errors import ConfigError, RosterError
 from pairctl.roster.header import FIELDS
 from pairctl.roster.sources import MAX_INPUT_BYTES, read_source
 
 FILE_NAME = "pairctl.toml"
 _ODD = ("trio", "leave-out")
+_TWO_WAY = ("prefer", "require")
 _SOLVERS = ("greedy-swap", "exact")
 _WEIGHT_LIMIT = 100.0
 """Weights stay below this so that a forbidden pair (1,000) always costs more than any gain."""
@@ -61,6 +63,8 @@ class Settings:
     seed: int | None = None
     odd: str | None = None
     solver: str | None = None
+    two_way: str | None = None
+    """`[rules] two_way`: prefer or require (None: not said)."""
     chain_depth: int | None = None
     avoid: list[str] = field(default_factory=list)
     pin: list[str] = field(default_factory=list)
@@ -70,6 +74,8 @@ class Settings:
     """What repeating a pair from before the last `history_rounds` rounds costs (0: free)."""
     max_input_bytes: int = MAX_INPUT_BYTES
     """The most pairctl reads from one input (`[input] max_mb`, in bytes)."""
+    vocabulary: VocabularyTable = field(default_factory=VocabularyTable)
+    """`[vocabulary]`: canonical spellings, related skills, the built-in list on or off."""
 
 
 def find_settings(roster_path: str, given: str | None) -> Settings:
@@ -194,7 +200,9 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
         raise ConfigError(f"{shown}: not valid TOML ({error})") from None
     except RecursionError:
         raise ConfigError(f"{shown}: not valid TOML (arrays or tables nested too deeply)") from None
-    _only(shown, "", data, {"columns", "weights", "match", "rules", "history", "input"})
+    _only(
+        shown, "", data, {"columns", "weights", "match", "rules", "history", "input", "vocabulary"}
+    )
     here = Path(os.path.abspath(path)).parent
 
     def files(section: dict[str, Any], key: str) -> list[str]:
@@ -209,7 +217,7 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
     match = _table(shown, data, "match")
     _only(shown, "match.", match, {"seed", "odd", "solver"})
     rules = _table(shown, data, "rules")
-    _only(shown, "rules.", rules, {"chain_depth", "avoid", "pin"})
+    _only(shown, "rules.", rules, {"chain_depth", "avoid", "pin", "two_way"})
     history = _table(shown, data, "history")
     _only(shown, "history.", history, {"paths", "rounds", "older_penalty"})
     older = _number(shown, "history.older_penalty", history.get("older_penalty", 0.0), 50.0)
@@ -225,6 +233,7 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
         seed=_int(shown, "match.seed", match.get("seed"), 0),
         odd=_choice(shown, "match.odd", match.get("odd"), _ODD),
         solver=_choice(shown, "match.solver", match.get("solver"), _SOLVERS),
+        two_way=_choice(shown, "rules.two_way", rules.get("two_way"), _TWO_WAY),
         chain_depth=_int(shown, "rules.chain_depth", rules.get("chain_depth"), 0),
         avoid=files(rules, "rules.avoid"),
         pin=files(rules, "rules.pin"),
@@ -232,7 +241,56 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
         history_rounds=_int(shown, "history.rounds", history.get("rounds"), 0),
         older_penalty=older,
         max_input_bytes=MAX_INPUT_BYTES if max_mb is None else max_mb * 2**20,
+        vocabulary=_vocabulary(shown, _table(shown, data, "vocabulary")),
     )
+
+
+def _vocabulary(shown: str, table: dict[str, Any]) -> VocabularyTable:
+    """`[vocabulary]`: `builtin`, `distinct`, and the `skills`, `specialties` and `related`
+    tables of name -> list of spellings; checked by building it once."""
+    _only(shown, "vocabulary.", table, {"builtin", "skills", "specialties", "related", "distinct"})
+    built_in = table.get("builtin", True)
+    if not isinstance(built_in, bool):
+        raise ConfigError(
+            f"{shown}: vocabulary.builtin must be true or false, not {_shown_value.repr(built_in)}"
+        )
+    lists = {
+        name: _spelling_lists(shown, f"vocabulary.{name}", _table(shown, table, name))
+        for name in ("skills", "specialties", "related")
+    }
+    distinct = table.get("distinct", [])
+    if not isinstance(distinct, list) or not all(
+        isinstance(group, list) and len(group) >= 2 and all(isinstance(s, str) for s in group)
+        for group in distinct
+    ):
+        raise ConfigError(
+            f"{shown}: vocabulary.distinct must be a list of lists of two or more spellings, "
+            'e.g. [["Scala", "Scale"]]'
+        )
+    result = VocabularyTable(
+        skills=lists["skills"],
+        specialties=lists["specialties"],
+        related=lists["related"],
+        built_in=built_in,
+        distinct=tuple(tuple(group) for group in distinct),
+    )
+    try:
+        build_vocabulary(result)
+    except VocabularyProblem as problem:
+        raise ConfigError(f"{shown}: {problem}") from None
+    return result
+
+
+def _spelling_lists(shown: str, where: str, table: dict[str, Any]) -> dict[str, list[str]]:
+    for name, spellings in table.items():
+        if isinstance(spellings, str):
+            table[name] = [spellings]
+        elif not isinstance(spellings, list) or not all(isinstance(s, str) for s in spellings):
+            raise ConfigError(
+                f"{shown}: {_key(where + '.', name)} must be a list of spellings, e.g. "
+                '["ML", "machine-learning"]'
+            )
+    return {name: list(spellings) for name, spellings in table.items()}
 
 
 def _columns(shown: str, table: dict[str, Any]) -> tuple[dict[str, str], list[str], str | None]:
@@ -350,6 +408,8 @@ def _weights(shown: str, table: dict[str, Any]) -> Weights:
                     f"{high:g}, not {_shown_value.repr(value)}"
                 )
             values[key] = float(value)
+        elif key == "related":
+            values[key] = _number(shown, "weights.related", value, 1.0)
         else:
             values[key] = _number(shown, f"weights.{key}", value, _WEIGHT_LIMIT)
     weights = Weights(**values)
@@ -385,6 +445,7 @@ TEMPLATE = """\
 # experience_gap = 0.25
 # gap_years = 10.0
 # same_specialty = 10.0
+# related = 0.5         # what a related skill ([vocabulary.related]) counts, 0 to 1
 
 [match]
 # seed = 0               # the same seed gives the same pairs
@@ -395,11 +456,28 @@ TEMPLATE = """\
 # chain_depth = 2        # never pair within this many levels of one reporting chain; 0 = off
 # avoid = ["avoid.csv"]  # CSVs of key pairs never to pair
 # pin = ["pin.csv"]      # CSVs of key pairs that must be paired
+# two_way = "prefer"     # or "require": a pair where someone teaches nothing only when forced
 
 [history]
 # paths = ["rounds"]     # earlier rounds' sheets (files or folders) not to repeat
 # rounds = 0             # count only the last N rounds as repeats; 0 = all given
 # older_penalty = 0.0    # what repeating an older round's pair costs (0: free; at most 50)
+
+[vocabulary]
+# Spellings that mean the same skill or specialty. Case, spaces, hyphens, punctuation and
+# bullets never matter (docs/scoring.md); `pairctl vocabulary ROSTER --write FILE` suggests
+# entries. Listed by `pairctl vocabulary --built-in`: JS, K8s, ML, UX, ... (builtin = false: off).
+# builtin = true
+# distinct = [["Scala", "Scale"]]   # look alike, but are not the same: never suggested
+#
+# [vocabulary.skills]
+# "Machine learning" = ["ML", "Machine-learning (ML)"]
+#
+# [vocabulary.specialties]
+# "Software engineering" = ["Software Engineer", "SWE"]
+#
+# [vocabulary.related]   # skills that earn partial credit for each other ([weights] related)
+# communication = ["Public speaking", "Presenting", "Storytelling"]
 
 [input]
 # max_mb = 512           # the most pairctl reads from one roster, list or sheet (1 to 65536)

@@ -42,6 +42,8 @@ class RoundRequest:
     chain_depth: int
     history_rounds: int
     duplicates: str = "error"
+    two_way: str = "prefer"
+    """prefer, or require: a pair in which someone teaches nothing only when forced."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def plan_round(
         roster, managers, column = _best_manager_column(request, settings, roster, stdin)
         found = manager_warnings(managers, column)
         roster = replace(roster, warnings=(*roster.warnings, *found))
-    model = score_roster(roster, settings.weights)
+    roster = roster.with_vocabulary(settings.vocabulary)
+    model = score_roster(roster, settings.weights, two_way=request.two_way == "require")
     keys = [p.key for p in roster.people]
     reasons = reporting_line_pairs(roster.people, request.chain_depth)
     for path in request.avoid:

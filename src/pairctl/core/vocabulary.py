@@ -123,6 +123,8 @@ class VocabularyTable:
     related: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Group name -> skills that earn partial credit for each other."""
     built_in: bool = True
+    distinct: tuple[tuple[str, ...], ...] = ()
+    """Groups of spellings that look alike but are not the same: never suggested as one."""
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
             data = findings_to_dict(given.roster, failed, False)
             _print_json(env, {**data, "settings": (settings.path or None) if settings else None})
         raise  # `reported` prints the one line on stderr and exits with the error's code
-    findings = check_roster(_managers_resolved(read))
+    findings = check_roster(_managers_resolved(read).with_vocabulary(settings.vocabulary))
     if as_json:
         data = findings_to_dict(given.roster, findings, can_pair(findings))
         _print_json(env, {**data, "settings": settings.path or None})

@@ -39,6 +39,11 @@ class SolverChoice(enum.StrEnum):
     exact = "exact"
 
 
+class TwoWayChoice(enum.StrEnum):
+    prefer = "prefer"
+    require = "require"
+
+
 MAP_FIELDS = ", ".join(FIELDS)
 
 RosterArg = Annotated[
@@ -121,6 +126,17 @@ Solver = Annotated[
         metavar="greedy-swap|exact",
         help="greedy-swap (default: fast, near-optimal) or exact (the true optimum; at most "
         "1,000 people, minutes at that size).",
+        show_default=False,
+    ),
+]
+TwoWay = Annotated[
+    TwoWayChoice | None,
+    typer.Option(
+        "--two-way",
+        metavar="prefer|require",
+        help="prefer (default): a pair in which both teach scores higher; require: a pair in "
+        "which someone teaches nothing is made only when no pairing avoids it, as few as "
+        "possible, each flagged.",
         show_default=False,
     ),
 ]
@@ -213,6 +229,7 @@ class Given:
     seed: int | None = None
     odd: str | None = None
     solver: str | None = None
+    two_way: str | None = None
     avoid: tuple[str, ...] = ()
     pin: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
@@ -224,7 +241,17 @@ READING = ("roster", "sheet", "mapping", "config")
 """The options every command that reads a roster takes: where its columns are."""
 PEOPLE = ("duplicates",)
 """The options that say how rows become people (every command that reads people takes them)."""
-ROUND = ("seed", "odd", "solver", "avoid", "pin", "history", "history_rounds", "chain_depth")
+ROUND = (
+    "seed",
+    "odd",
+    "solver",
+    "two_way",
+    "avoid",
+    "pin",
+    "history",
+    "history_rounds",
+    "chain_depth",
+)
 """The options that shape a round's pairing."""
 
 _DECLARED: dict[str, tuple[Any, Any]] = {
@@ -236,6 +263,7 @@ _DECLARED: dict[str, tuple[Any, Any]] = {
     "seed": (Seed, None),
     "odd": (Odd, None),
     "solver": (Solver, None),
+    "two_way": (TwoWay, None),
     "avoid": (Avoid, None),
     "pin": (Pin, None),
     "history": (History, None),
@@ -344,6 +372,7 @@ def merge(given: Given, settings: Settings) -> RoundRequest:
         seed=_first(given.seed, settings.seed, 0),
         odd=_first(given.odd, settings.odd, "trio"),
         solver=_first(given.solver, settings.solver, "greedy-swap"),
+        two_way=_first(given.two_way, settings.two_way, "prefer"),
         avoid=list(given.avoid) or settings.avoid,
         pin=list(given.pin) or settings.pin,
         history=list(given.history) or settings.history,
