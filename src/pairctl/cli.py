@@ -17,6 +17,7 @@ from pairctl.shell import commands
 from pairctl.shell.environment import Environment
 from pairctl.shell.errors import Command, OneLineErrors
 from pairctl.shell.options import (
+    MAYBE_READING,
     PEOPLE,
     READING,
     ROUND,
@@ -114,6 +115,32 @@ def columns(given: Given, env: Environment, as_json: Json = False) -> None:
     "column not found" error can be fixed with --map FIELD=COLUMN.
     """
     commands.columns(given, env, as_json=as_json)
+
+
+@app.command(cls=Command)
+@takes(*MAYBE_READING, *PEOPLE)
+def vocabulary(
+    given: Given | None,
+    env: Environment,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            metavar="FILE",
+            help="Also write the look-alikes as a commented [vocabulary] block to FILE, "
+            "ready to edit into pairctl.toml (nothing is merged until you keep an entry).",
+            show_default=False,
+        ),
+    ] = None,
+    built_in: Annotated[
+        bool, typer.Option("--built-in", help="List the built-in abbreviations too.")
+    ] = False,
+    as_json: Json = False,
+    force: Force = False,
+) -> None:
+    """Spellings of one skill or specialty: those that look alike but count apart, and those
+    already counted as one (and why). ROSTER may be left out with --built-in."""
+    commands.vocabulary(given, env, write, built_in=built_in, as_json=as_json, force=force)
 
 
 @app.command(cls=Command)

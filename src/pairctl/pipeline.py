@@ -19,6 +19,7 @@ from pairctl.core.model import Pairing, Roster
 from pairctl.core.quality import NOT_MEASURED, Quality, assess
 from pairctl.core.rules import Reasons, avoid_pairs, reporting_line_pairs, taking_no_part
 from pairctl.core.scoring import ScoreModel, score_roster
+from pairctl.core.spelling_check import roster_look_alikes, spelling_warnings
 from pairctl.errors import RosterError
 from pairctl.roster import read_roster
 from pairctl.roster.history import drift_warning, read_history
@@ -139,6 +140,9 @@ def plan_round(
         found = manager_warnings(managers, column)
         roster = replace(roster, warnings=(*roster.warnings, *found))
     roster = roster.with_vocabulary(settings.vocabulary)
+    spellings = spelling_warnings(roster_look_alikes(roster), request.roster)
+    if spellings:
+        roster = replace(roster, warnings=(*roster.warnings, *spellings))
     model = score_roster(roster, settings.weights, two_way=request.two_way == "require")
     keys = [p.key for p in roster.people]
     reasons = reporting_line_pairs(roster.people, request.chain_depth)

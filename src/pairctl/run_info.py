@@ -46,6 +46,14 @@ def round_info(
             "Manager values resolved",
             planned.managers.describe() if planned.managers else "(rule off or no column)",
         ),
+        (
+            "Two-way pairs",
+            "required: a pair where someone teaches nothing only when no pairing avoids it"
+            if request.two_way == "require"
+            else "preferred (a pair in which both teach scores higher)",
+        ),
+        ("Spellings counted as one", planned.roster.vocabulary.describe()),
+        ("Related skills", planned.roster.vocabulary.describe_related()),
         ("Avoid lists", ", ".join(request.avoid) or "(none)"),
         ("Pairs forbidden by rules", str(len(planned.reasons))),
         ("Pinned pairs", pins),

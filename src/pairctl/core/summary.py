@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, permutations
 
 import numpy as np
@@ -156,7 +156,7 @@ def build_report(
     same = count_same_specialty(model, pairing, odd)
     views = []
     for number, g in enumerate(pairing.groups, start=1):
-        members = tuple(people[i] for i in g.members)
+        members = tuple(_as_shown(people[i], roster) for i in g.members)
         lessons = tuple(
             Lesson(
                 teacher=people[x].key,
@@ -200,6 +200,14 @@ def build_report(
         quality=quality or NOT_MEASURED,
         mix=specialty_mix(roster, groups),
     )
+
+
+def _as_shown(person: Person, roster: Roster) -> Person:
+    """The person as the sheets show them: the specialty as written, and in brackets its
+    canonical name where the vocabulary maps it to another ("Software Engineer (Software
+    engineering)")."""
+    shown = roster.vocabulary.specialties.shown(person.specialty)
+    return person if shown == person.specialty else replace(person, specialty=shown)
 
 
 def specialty_mix(

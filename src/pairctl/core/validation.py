@@ -7,6 +7,7 @@ from typing import Literal
 
 from pairctl.core.model import Roster
 from pairctl.core.scoring import largest_specialty, specialty_codes
+from pairctl.core.spelling_check import look_alike_line, roster_look_alikes
 from pairctl.core.words import plural, some
 
 Level = Literal["problem", "warning", "info"]
@@ -59,6 +60,7 @@ def check_roster(roster: Roster) -> list[Finding]:
                     f"chains end there): {some(unknown, _SHOWN)}",
                 )
             )
+    found += _spelling_findings(roster)
     codes = specialty_codes(people, roster.vocabulary.specialties)
     code, count = largest_specialty(codes)
     if 2 * count > len(people):
@@ -72,6 +74,41 @@ def check_roster(roster: Roster) -> list[Finding]:
             )
         )
     return found
+
+
+def _spelling_findings(roster: Roster) -> list[Finding]:
+    """Look-alike spellings: each specialty group (it weakens the same-specialty rule), then
+    the first skill groups and how many more `pairctl vocabulary` lists."""
+    found = roster_look_alikes(roster)
+    specialties = [g for g in found if g.kind == "specialties"]
+    skills = [g for g in found if g.kind == "skills"]
+    findings = [
+        Finding(
+            "warning",
+            "specialty spellings",
+            f"{look_alike_line(g)}: pairs of them would count as crossing specialties",
+        )
+        for g in specialties
+    ]
+    findings += [Finding("warning", "skill spellings", look_alike_line(g)) for g in skills[:_SHOWN]]
+    if len(skills) > _SHOWN:
+        findings.append(
+            Finding(
+                "warning",
+                "skill spellings",
+                f"and {len(skills) - _SHOWN} more: pairctl vocabulary lists them all",
+            )
+        )
+    if found:
+        findings.append(
+            Finding(
+                "info",
+                "vocabulary",
+                "pairctl vocabulary ROSTER --write FILE writes these as a [vocabulary] block "
+                "to edit into pairctl.toml",
+            )
+        )
+    return findings
 
 
 def can_pair(findings: list[Finding]) -> bool:

@@ -29,7 +29,8 @@ _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 # Everything but letters, digits, '#', '+' and '&' separates words. '#' and '+' make C# and C++;
 # '&' is read as "and".
 _SEPARATORS = re.compile(r"[^\w#+&]+|_+")
-_VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?\+?")
+# A last word that is a version: " 3", " 3.11", " v2", " 2016", " 8+", " 3.x".
+_VERSION = re.compile(r"(?<=\S)\s+[vV]?\d+(?:\.\d+)*(?:\.[xX])?\+?\s*$")
 _LONGEST_ALIAS = 6
 
 
@@ -59,10 +60,9 @@ def unversioned(text: str) -> str:
     (`Python 3`, `Excel 2016`, `Java 1.8` -> `python`, `excel`, `java`), or '' when it has none.
     Used only where the roster also writes the bare name (`_learn`): `Skill 1` and `Skill 2`
     alone stay two skills."""
-    words = term_words(text)
-    if len(words) > 1 and _VERSION.fullmatch(words[-1]):
-        return "".join(words[:-1])
-    return ""
+    plain = _BRACKETS.sub(" ", text)
+    found = _VERSION.search(plain)
+    return "" if found is None else term_key(plain[: found.start()])
 
 
 def bracketed(text: str) -> tuple[str, ...]:
@@ -167,7 +167,34 @@ class Vocabulary:
     """Groups of canonical skill forms that earn partial credit for each other."""
     related_names: tuple[str, ...] = ()
     learned: tuple[tuple[str, str, str], ...] = ()
-    """(kind, alias as written, name) for each alias learned from the roster's brackets."""
+    """(kind, alias as written, name) for each alias learned from the roster itself."""
+    distinct: tuple[frozenset[str], ...] = ()
+    """Groups of comparison forms the settings say are not one (`[vocabulary] distinct`)."""
+    built_in: bool = True
+    from_settings: int = 0
+    """How many spellings the settings file's `[vocabulary]` maps."""
+
+    def describe(self) -> str:
+        """One line for Run info: where the spellings that count as one came from."""
+        shown = "; ".join(f"{alias!r} = {name!r}" for _, alias, name in self.learned[:5])
+        more = len(self.learned) - 5
+        shown += f"; and {more} more" if more > 0 else ""
+        count = len(self.learned)
+        learned = f"{count} learned from the roster ({shown})" if count else "none learned"
+        return (
+            f"{self.from_settings} spellings from settings; built-in abbreviations "
+            f"{'on' if self.built_in else 'off'}; {learned}"
+        )
+
+    def describe_related(self) -> str:
+        """One line for Run info: the related-skill groups, or '(none)'."""
+        return (
+            "; ".join(
+                f"{name}: {len(group)} skills"
+                for name, group in zip(self.related_names, self.related, strict=True)
+            )
+            or "(none)"
+        )
 
 
 @cache
@@ -205,6 +232,13 @@ def build_vocabulary(
         related=groups,
         related_names=names,
         learned=(*skill_learned, *specialty_learned),
+        distinct=tuple(frozenset(term_key(s) for s in group) for group in table.distinct),
+        built_in=table.built_in,
+        from_settings=sum(
+            1 + len(spellings)
+            for t in (table.skills, table.specialties)
+            for spellings in t.values()
+        ),
     )
 
 

@@ -63,14 +63,14 @@ COMPACT_BELOW = 120
 wrapped cells would spread one pair over three to five lines."""
 
 
-def _boxes(plain: bool) -> dict[str, Any]:
+def boxes(plain: bool) -> dict[str, Any]:
     # Plain output has no outer edge, so no line ends in padding up to the widest cell.
     if plain:
         return {"box": box.ASCII, "show_edge": False}
     return {"box": box.SIMPLE_HEAD}
 
 
-def _emit(console: Console, *renderables: Any) -> None:
+def emit(console: Console, *renderables: Any) -> None:
     """Print; off a terminal, each line without the padding rich adds after its text."""
     if console.is_terminal:
         console.print(*renderables)
@@ -85,7 +85,7 @@ def _pct(x: float) -> str:
 
 
 def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
-    table = Table(title="Pairing quality", **_boxes(plain), title_justify="left")
+    table = Table(title="Pairing quality", **boxes(plain), title_justify="left")
     table.add_column("")
     table.add_column("This pairing", justify="right")
     table.add_column("Random pairing", justify="right")
@@ -108,7 +108,7 @@ def _mix_table(report: RunReport, plain: bool) -> Table:
     """Per specialty, how many of its links cross to other specialties and how many stay."""
     table = Table(
         title="Specialty mix (links)",
-        **_boxes(plain),
+        **boxes(plain),
         title_justify="left",
     )
     table.add_column("Specialty")
@@ -163,7 +163,7 @@ def _pairs_compact(report: RunReport, width: int) -> list[Text]:
 def _pairs_table(report: RunReport, plain: bool) -> Table:
     shown = report.groups[:FIRST_PAIRS]
     title = f"First {len(shown)} of {len(report.groups)} groups"
-    table = Table(title=title, **_boxes(plain), title_justify="left")
+    table = Table(title=title, **boxes(plain), title_justify="left")
     for name in ("#", "A", "B", "A teaches B", "B teaches A", "Score"):
         table.add_column(name, justify="right" if name in ("#", "Score") else "left")
     for g in shown:
@@ -225,14 +225,14 @@ def render_summary(
         f"{plural(m.trios, 'trio')}, {m.unmatched} unmatched{away}"
     )
     console.print(head)
-    _emit(console, _figures(m, report.baseline, plain))
+    emit(console, _figures(m, report.baseline, plain))
     console.print(Text(f"Quality: {report.quality.describe()}"))
-    _emit(console, _mix_table(report, plain))
+    emit(console, _mix_table(report, plain))
     if console.is_terminal and console.width < COMPACT_BELOW:
         for line in _pairs_compact(report, console.width):
             console.print(line)
     else:
-        _emit(console, _pairs_table(report, plain))
+        emit(console, _pairs_table(report, plain))
     render_settings(console, settings_path)
     console.print(Text(message_line(outcome)))
 
@@ -242,7 +242,7 @@ def render_findings(console: Console, source: str, findings: list[Finding]) -> N
     plain = console.color_system is None
     table = Table(
         title=Text(message_line(source)),
-        **_boxes(plain),
+        **boxes(plain),
         title_justify="left",
     )
     table.add_column("")
@@ -255,7 +255,7 @@ def render_findings(console: Console, source: str, findings: list[Finding]) -> N
             Text(finding.topic),
             Text(printable(finding.message)),
         )
-    _emit(console, table)
+    emit(console, table)
 
 
 def render_explanation(
@@ -265,7 +265,7 @@ def render_explanation(
     plain = console.color_system is None
     table = Table(
         title=Text(f"Why {message_line(key)}"),
-        **_boxes(plain),
+        **boxes(plain),
         title_justify="left",
     )
     for name in (
@@ -293,7 +293,7 @@ def render_explanation(
         )
     if not chosen:
         console.print(Text(f"{message_line(key)} is not in any group."))
-    _emit(console, table)
+    emit(console, table)
 
 
 def render_columns(console: Console, source: str, sheet: str, survey: ColumnSurvey) -> None:
@@ -306,7 +306,7 @@ def render_columns(console: Console, source: str, sheet: str, survey: ColumnSurv
         console.print(title.append(": no header row (the sheet is blank)"))
         return
     title.append(f", header row {survey.header_row}")
-    table = Table(title=title, **_boxes(plain), title_justify="left")
+    table = Table(title=title, **boxes(plain), title_justify="left")
     for name in ("Column", "Sample", "Field", "Why"):
         table.add_column(name)
     for info in survey.columns:
@@ -316,4 +316,4 @@ def render_columns(console: Console, source: str, sheet: str, survey: ColumnSurv
             Text(info.field or "-", style="cyan" if info.field else "dim"),
             Text(printable(info.why)),
         )
-    _emit(console, table)
+    emit(console, table)

@@ -214,6 +214,70 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
         raise typer.Exit(int(ExitCode.BAD_ROSTER))
 
 
+def vocabulary(
+    given: Given | None,
+    env: Environment,
+    write: Path | None,
+    *,
+    built_in: bool,
+    as_json: bool,
+    force: bool,
+) -> None:
+    """Look-alike spellings and the spellings counted as one; `--write` the suggestions."""
+    from pairctl.config import find_settings
+    from pairctl.core.spelling_check import counted_as_one, roster_look_alikes
+    from pairctl.core.vocabulary import BUILT_IN
+    from pairctl.output.atomic import atomic_write_all
+    from pairctl.output.terminal import render_settings
+    from pairctl.output.vocabulary_toml import vocabulary_block
+    from pairctl.output.vocabulary_view import render_vocabulary, vocabulary_to_dict
+    from pairctl.roster import read_roster
+
+    if given is None:
+        if not built_in or write is not None:
+            raise UsageError("give a ROSTER (or --built-in alone, for the built-in list)")
+        if as_json:
+            _print_json(env, vocabulary_to_dict(None, [], [], BUILT_IN))
+        else:
+            render_vocabulary(env.out(), "", [], [], BUILT_IN)
+        return
+    settings = find_settings(given.roster, given.config)
+    with _columns_hint(given):
+        roster = read_roster(
+            given.roster,
+            sheet=given.sheet,
+            mapping=merged_mapping(given, settings),
+            blind=settings.blind,
+            stdin=_roster_stdin(given, env),
+            max_bytes=settings.max_input_bytes,
+            duplicates=duplicates_policy(given, settings),
+        ).with_vocabulary(settings.vocabulary)
+    found = roster_look_alikes(roster)
+    same = counted_as_one(roster)
+    shown_list = BUILT_IN if built_in else None
+    if write is not None:
+        block = vocabulary_block(found, given.roster)
+        atomic_write_all(
+            [(write, lambda tmp: tmp.write_text(block, encoding="utf-8"))], replace=force
+        )
+    if as_json:
+        data = vocabulary_to_dict(given.roster, found, same, shown_list)
+        _print_json(
+            env,
+            {**data, "settings": settings.path or None, "written": str(write) if write else None},
+        )
+        return
+    out = env.out()
+    render_vocabulary(out, given.roster, found, same, shown_list)
+    render_settings(out, settings.path)
+    if write is not None:
+        out.print(
+            _plain_line(
+                f"Wrote {write}: uncomment the entries to keep, then copy them into pairctl.toml"
+            )
+        )
+
+
 def columns(given: Given, env: Environment, *, as_json: bool) -> None:
     """Every header of the roster's header row: a sample, the field it feeds or why none."""
     from pairctl.config import find_settings

@@ -54,6 +54,14 @@ RosterArg = Annotated[
         show_default=False,
     ),
 ]
+OptionalRosterArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[ROSTER]",
+        help="Roster file (.csv .xlsx .xls .ods), or - for CSV on standard input.",
+        show_default=False,
+    ),
+]
 Sheet = Annotated[
     str | None,
     typer.Option(
@@ -239,6 +247,8 @@ class Given:
 
 READING = ("roster", "sheet", "mapping", "config")
 """The options every command that reads a roster takes: where its columns are."""
+MAYBE_READING = ("roster?", *READING[1:])
+"""READING for a command that can also run without a roster (`given` is then None)."""
 PEOPLE = ("duplicates",)
 """The options that say how rows become people (every command that reads people takes them)."""
 ROUND = (
@@ -256,6 +266,7 @@ ROUND = (
 
 _DECLARED: dict[str, tuple[Any, Any]] = {
     "roster": (RosterArg, inspect.Parameter.empty),
+    "roster?": (OptionalRosterArg, None),
     "sheet": (Sheet, None),
     "mapping": (Mapping, None),
     "config": (Config, None),
@@ -287,8 +298,8 @@ def takes(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
             for p in inspect.signature(command, eval_str=True).parameters.values()
             if p.name not in ("given", "env")
         ]
-        first = [_parameter(n) for n in names if n == "roster"]
-        rest = [_parameter(n) for n in names if n != "roster"]
+        first = [_parameter(n) for n in names if n.startswith("roster")]
+        rest = [_parameter(n) for n in names if not n.startswith("roster")]
         context = inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
         debug = inspect.Parameter(
             "debug", inspect.Parameter.KEYWORD_ONLY, annotation=Debug, default=False
@@ -299,8 +310,8 @@ def takes(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
         def run(ctx: typer.Context, debug: bool = False, **values: Any) -> None:
             env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.current()
             with reported(debug, env):
-                plain = {n: _plain(n, values.pop(n)) for n in names}
-                given = Given(**plain) if "roster" in plain else None
+                plain = {n: _plain(n, values.pop(n)) for n in map(_name, names)}
+                given = Given(**plain) if plain.get("roster") is not None else None
                 command(given, env, **values)
 
         run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
@@ -311,10 +322,15 @@ def takes(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     return decorate
 
 
+def _name(declared: str) -> str:
+    """The parameter name of a declared option ('roster?' is the optional 'roster')."""
+    return declared.rstrip("?")
+
+
 def _parameter(name: str) -> inspect.Parameter:
     annotation, default = _DECLARED[name]
     return inspect.Parameter(
-        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+        _name(name), inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
     )
 
 
