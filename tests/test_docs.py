@@ -63,7 +63,7 @@ def test_the_readme_table_has_no_option_match_does_not_have():
     assert set(usage_table_rows()) <= known
 
 
-@pytest.mark.parametrize("command", ["validate"])
+@pytest.mark.parametrize("command", ["validate", "vocabulary"])
 def test_the_usage_line_of_a_command_lists_exactly_its_options(command):
     line = re.search(rf"^    pairctl {command} .*$", README, flags=re.MULTILINE)
     assert line, f"README has no usage line for {command}"

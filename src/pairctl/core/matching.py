@@ -34,6 +34,7 @@ from pairctl.errors import UsageError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 OddRule = Literal["trio", "leave-out"]
 Solver = Literal["greedy-swap", "exact"]
 Progress = Callable[[str], None]
@@ -429,22 +430,31 @@ def _match(
 
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
-    forbidden = canonical.is_blocked(a, b).tolist()
-    loose = sorted(x for p, hit in zip(pairs, forbidden, strict=True) if hit for x in p)
-    pairs = [p for p, hit in zip(pairs, forbidden, strict=True) if not hit]
+    two_way = _two_way_allowed(canonical) if canonical.one_way_penalty else None
+    # Forced pairs are undone; so, when two-way pairs are required, are one-way ones.
+    undone = canonical.is_blocked(a, b) if two_way is None else ~two_way(a, b)
+    hits = undone.tolist()
+    loose = sorted(x for p, hit in zip(pairs, hits, strict=True) if hit for x in p)
+    pairs = [p for p, hit in zip(pairs, hits, strict=True) if not hit]
     if extra is not None:
         loose.insert(0, extra)
-    if len(loose) >= 2:
+    if two_way is not None:
+        pairs, loose = _repair_one_way(canonical, pairs, loose, two_way)
+        loose.sort(key=lambda p: (p != extra, p))
+    elif len(loose) >= 2:
         pairs, loose = _pair_again(canonical, pairs, loose)
         # The solver's odd one out stays the first to join a trio or to leave, as before.
         loose.sort(key=lambda p: (p != extra, p))
 
     unmatched: list[Unmatched] = []
     if odd == "trio" and loose:
-        pairs, loose = _with_a_trio(canonical, pairs, loose)
+        pairs, loose = _with_a_trio(canonical, pairs, loose, prefer=two_way)
     elif loose and n % 2:
         unmatched.append(Unmatched(index=int(order[loose.pop(0)]), reason=ODD_LEFT_OUT))
     unmatched += [Unmatched(index=int(order[p]), reason=_TAKEN) for p in loose]
+    if two_way is not None:
+        # The repair may have changed the pairs: the quality figure compares this total.
+        objective = matching_total(canonical, pairs)
 
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
     scores = _group_scores(model, members)
@@ -452,9 +462,40 @@ def _match(
     return _pairing(groups, unmatched, solver, seed, objective)
 
 
-def _allowed_matching(model: ScoreModel, people: Sequence[int]) -> list[list[int]]:
+Allowed = Callable[[IntArray, IntArray], BoolArray]
+"""For each pair (a[i], b[i]): may the repair use it?"""
+
+
+def _rule_allowed(model: ScoreModel) -> Allowed:
+    """Pairs no rule forbids."""
+
+    def allowed(a: IntArray, b: IntArray) -> BoolArray:
+        result: BoolArray = ~model.is_blocked(a, b)
+        return result
+
+    return allowed
+
+
+def _two_way_allowed(model: ScoreModel) -> Allowed:
+    """Pairs no rule forbids in which each of the two teaches the other something."""
+
+    def allowed(a: IntArray, b: IntArray) -> BoolArray:
+        result: BoolArray = ~model.is_blocked(a, b) & model.is_two_way(a, b)
+        return result
+
+    return allowed
+
+
+def _allowed_matching(
+    model: ScoreModel,
+    people: Sequence[int],
+    allowed: Allowed | None = None,
+    prefer: Allowed | None = None,
+) -> list[list[int]]:
     """As many pairs of allowed partners among `people` as possible, the best-scoring such
-    set (Edmonds' blossom on integer weights, as in `exact`)."""
+    set (Edmonds' blossom on integer weights, as in `exact`). `allowed` defaults to the pairs
+    no rule forbids; among the largest sets, one with the most `prefer` pairs is taken
+    before the score is looked at."""
     import networkx as nx
 
     nodes = np.array(sorted(people), dtype=np.int64)
@@ -462,25 +503,35 @@ def _allowed_matching(model: ScoreModel, people: Sequence[int]) -> list[list[int
     graph.add_nodes_from(nodes.tolist())
     i, j = np.triu_indices(len(nodes), k=1)
     a, b = nodes[i], nodes[j]
-    ok = ~model.is_blocked(a, b)
+    ok = (allowed or _rule_allowed(model))(a, b)
     a, b = a[ok], b[ok]
     if len(a):
         s = model.pair_scores(a, b)
         weights = _blossom_weights(s)
+        if prefer is not None:
+            # More than the weights of any whole matching: a preferred pair outweighs them.
+            tier = int(weights.max()) * (len(nodes) // 2) + 1
+            weights = weights + tier * prefer(a, b).astype(np.int64)
         graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), weights.tolist(), strict=True))
     found = nx.max_weight_matching(graph, maxcardinality=True)
     return sorted([min(int(x), int(y)), max(int(x), int(y))] for x, y in found)
 
 
 def _pair_again(
-    model: ScoreModel, pairs: list[list[int]], loose: list[int]
+    model: ScoreModel,
+    pairs: list[list[int]],
+    loose: list[int],
+    allowed: Allowed | None = None,
+    prefer: Allowed | None = None,
 ) -> tuple[list[list[int]], list[int]]:
     """Re-pair the people left loose (their forced pairs undone) among themselves and with
-    the pairs around them, over allowed partners only, when that places more people.
+    the pairs around them, over allowed partners only (`allowed`, by default those no rule
+    forbids), when that places more people; `prefer` as in `_allowed_matching`.
 
     On a small roster every pair takes part, so nobody who could be placed stays loose; on a
     large one, the pairs of each loose person's best allowed partners do.
     """
+    ok = allowed or _rule_allowed(model)
     if len(pairs) * 2 + len(loose) <= _REPAIR_ALL:
         involved = set(range(len(pairs)))
     else:
@@ -488,13 +539,15 @@ def _pair_again(
         scores = model.block(np.array(loose, dtype=np.int64))
         # Blossom grows with the cube of what it is given: many loose people, fewer each.
         reach = min(_REPAIR_REACH, max(2, _REPAIR_ALL // (2 * len(loose))))
+        everyone = np.arange(model.size, dtype=np.int64)
         involved = set()
         for row, person in enumerate(loose):
-            ranked = np.lexsort((np.arange(model.size), -scores[row])).tolist()
-            near = (x for x in ranked if x in where and not model.rule_reason(person, x))
+            ranked = np.lexsort((everyone, -scores[row])).tolist()
+            fits = ok(np.full(model.size, person, dtype=np.int64), everyone)
+            near = (x for x in ranked if x in where and x != person and fits[x])
             involved |= {where[x] for x in islice(near, reach)}
     people = list(loose) + [x for g in sorted(involved) for x in pairs[g]]
-    found = _allowed_matching(model, people)
+    found = _allowed_matching(model, people, ok, prefer)
     if len(found) <= len(involved):
         return pairs, loose
     placed = {x for p in found for x in p}
@@ -502,11 +555,67 @@ def _pair_again(
     return kept + found, sorted(p for p in people if p not in placed)
 
 
+def _repair_one_way(
+    model: ScoreModel, pairs: list[list[int]], loose: list[int], two_way: Allowed
+) -> tuple[list[list[int]], list[int]]:
+    """With two-way pairs required: the solver's pairs `pairs` are all two-way and allowed,
+    `loose` are the people of its other pairs (and its odd one out). Re-pair them over
+    two-way allowed partners, then pair whoever is still loose among themselves over any
+    allowed partners (one-way pairs again, as few as that leaves), then, if that leaves
+    people a rearrangement could still place, rearrange over allowed partners, two-way ones
+    first.
+
+    Up to `_REPAIR_ALL` people every pair takes part in each step, and the result has the
+    fewest one-way pairs any pairing placing the most people allows: the first step leaves
+    a largest two-way matching, so no two loose people are two-way partners, and a largest
+    matching of the loose adds one-way pairs only; the last step, when it runs, weighs the
+    whole roster with two-way pairs first. Above that, each step reaches only the pairs of
+    the loose people's best partners: as few as that finds, best effort.
+    """
+    if len(loose) >= 2:
+        pairs, loose = _pair_again(model, pairs, loose, two_way)
+    if len(loose) >= 2:
+        found = _allowed_matching(model, loose, prefer=two_way)
+        placed = {x for p in found for x in p}
+        pairs, loose = pairs + found, [p for p in loose if p not in placed]
+    if len(loose) >= 2:
+        pairs, loose = _pair_again(model, pairs, loose, prefer=two_way)
+    return pairs, loose
+
+
+def fewest_one_way_pairs(model: ScoreModel) -> int | None:
+    """The fewest pairs in which someone teaches nothing that a pairing of everyone `model`
+    scores must have, among those placing the most people over pairs no rule forbids; None
+    above `_REPAIR_ALL` people (the matcher is only best effort there)."""
+    if model.size > _REPAIR_ALL:
+        return None
+    everyone = list(range(model.size))
+    found = _allowed_matching(model, everyone, prefer=_two_way_allowed(model))
+    if not found:
+        return 0
+    a = np.array([p[0] for p in found], dtype=np.int64)
+    b = np.array([p[1] for p in found], dtype=np.int64)
+    return int((~model.is_two_way(a, b)).sum())
+
+
+def matching_total(model: ScoreModel, groups: Sequence[Sequence[int]]) -> float:
+    """The total of the pairs of `groups` as a matching: a pair's score, a trio's best link
+    (its third member is the one the matching leaves out, as the stand-in's partner)."""
+    total = 0.0
+    for members in groups:
+        links = list(combinations(members, 2))
+        a = np.array([x for x, _ in links], dtype=np.int64)
+        b = np.array([y for _, y in links], dtype=np.int64)
+        total += float(model.pair_scores(a, b).max())
+    return total
+
+
 def _with_a_trio(
-    model: ScoreModel, pairs: list[list[int]], loose: list[int]
+    model: ScoreModel, pairs: list[list[int]], loose: list[int], prefer: Allowed | None = None
 ) -> tuple[list[list[int]], list[int]]:
     """Seat one loose person as the third of the pair they fit best among those allowed with
-    them both; on a small roster, rearrange the pairs if that is what makes room for a trio."""
+    them both; on a small roster, rearrange the pairs if that is what makes room for a trio
+    (`prefer` as in `_allowed_matching`)."""
     score = _Scorer(model)
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
@@ -525,7 +634,7 @@ def _with_a_trio(
         x, y, z = (np.array([v], dtype=np.int64) for v in trio)
         if (model.is_blocked(x, y) | model.is_blocked(y, z) | model.is_blocked(x, z))[0]:
             continue
-        found = _allowed_matching(model, [p for p in everyone if p not in trio])
+        found = _allowed_matching(model, [p for p in everyone if p not in trio], prefer=prefer)
         if 2 * len(found) + 3 > 2 * len(pairs):
             placed = set(trio) | {x for p in found for x in p}
             left = [p for p in loose if p not in placed]

@@ -71,10 +71,11 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     """The quality figure for `pairing` of the roster `model` scores.
 
     The share is taken after adding back the penalty no pairing can avoid, so a roster where
-    one specialty holds most people is judged on what the matcher could influence.
+    one specialty holds most people is judged on what the matcher could influence. With
+    two-way pairs required, the same goes for the pairing's one-way pairs (see `_one_way`).
     """
     n = model.size
-    offset = unavoidable_penalty(model)
+    offset = unavoidable_penalty(model) + model.one_way_penalty * _one_way(model, pairing)
     if pairing.solver == "exact":
         return _quality("exact", pairing.objective, pairing.objective, offset)
     if n <= EXACT_QUALITY_LIMIT:
@@ -83,6 +84,40 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     if n <= BOUND_LIMIT:
         return _quality("bound", assignment_bound(model), pairing.objective, offset)
     return NOT_MEASURED
+
+
+def _one_way(model: ScoreModel, pairing: Pairing) -> int:
+    """How many of the pairs behind `pairing.objective` are one-way (0 unless two-way pairs
+    are required): each pair the matcher made, and of a trio its best link, as the objective
+    counts them (`matching_total`).
+
+    Adding `one_way_penalty` per such pair to both the objective and the reference is still
+    a fair comparison: the reference R is the best penalised total, so any pairing with at
+    most k one-way pairs scores at most R + penalty * k without the penalty, which is what
+    the pairing, k one-way pairs included, is measured against. Without it, one-way pairs no
+    pairing avoids would turn the figure negative.
+
+    `model` scores the people the matcher was free to pair (pinned pairs and people out this
+    round aside, as the pipeline passes it) or the whole roster; the pairing's indices are
+    the roster's, so they are mapped onto those people first.
+    """
+    if not model.one_way_penalty:
+        return 0
+    groups = [g.members for g in pairing.groups if not g.pinned]
+    taking_part = sorted(
+        {m for g in groups for m in g} | {u.index for u in pairing.unmatched if not u.absent}
+    )
+    if len(taking_part) == model.size:
+        position = {person: i for i, person in enumerate(taking_part)}
+        groups = [tuple(position[m] for m in g) for g in groups]
+    count = 0
+    for members in groups:
+        links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :]]
+        a = np.array([x for x, _ in links], dtype=np.int64)
+        b = np.array([y for _, y in links], dtype=np.int64)
+        best = int(np.argmax(model.pair_scores(a, b)))
+        count += int(not model.is_two_way(a[best : best + 1], b[best : best + 1])[0])
+    return count
 
 
 def _quality(reference: Reference, value: float, objective: float, offset: float) -> Quality:

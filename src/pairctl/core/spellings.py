@@ -41,7 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pairctl.core.vocabulary import Lookup, term_key, term_words
+from pairctl.core.vocabulary import Lookup, term_words
 
 _MIN_EDITED = 5
 _MIN_SUBSTITUTED = 6
@@ -126,6 +126,8 @@ class _Term:
     words: set[tuple[str, ...]] = field(default_factory=set)
     capitals: bool = False
     known: bool = False
+    name: str = ""
+    """The vocabulary's name for this term, if it has one."""
 
 
 def osa_distance(a: str, b: str) -> int:
@@ -166,10 +168,14 @@ def look_alikes(
         for i in found:
             apart[i].update(j for j in found if j != i)
     groups = _Groups(terms, apart)
-    reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for rule, a, b in sorted(_pairs(terms), key=lambda p: _pair_order(p, terms)):
-        if groups.join(a, b):
-            reasons[groups.find(a)].add(rule)
+    joined = [
+        (rule, a)
+        for rule, a, b in sorted(_pairs(terms), key=lambda p: _pair_order(p, terms))
+        if groups.join(a, b)
+    ]
+    reasons: dict[int, set[str]] = defaultdict(set)
+    for rule, a in joined:
+        reasons[groups.find(a)].add(rule)
     found_groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(terms)):
         found_groups[groups.find(i)].append(i)
@@ -190,10 +196,14 @@ def _terms(written: Mapping[str, int], lookup: Lookup) -> list[_Term]:
             continue
         term = terms.get(key)
         if term is None:
-            term = terms[key] = _Term(key, text.strip(), known=key in lookup.names)
+            # Only a name the coordinator or the built-in list chose guards; a name learned
+            # from the roster's brackets is as open to doubt as any other spelling.
+            known = lookup.origin.get(key) in ("settings", "built-in") and key in lookup.names
+            term = terms[key] = _Term(key, text.strip(), known=known)
             best[key] = people
-            if term.known:
-                term.words.add(term_words(lookup.names[key]))
+            if key in lookup.names:
+                term.name = lookup.names[key]
+                term.words.add(term_words(term.name))
         elif people > best[key]:
             term.text, best[key] = text.strip(), people
         term.people += people
@@ -240,15 +250,15 @@ def _pairs(terms: list[_Term]) -> set[tuple[str, int, int]]:
 
 def _edited(by_words: Mapping[tuple[str, ...], set[int]]) -> list[set[int]]:
     """Sets of terms that are one edit apart in one word (see the module docstring)."""
-    index: dict[tuple[tuple[str, ...], int, str], set[tuple[str, int]]] = defaultdict(set)
+    index: dict[tuple[tuple[str, ...], str], set[tuple[str, int]]] = defaultdict(set)
     for words, terms in by_words.items():
         for at, word in enumerate(words):
-            if len(word) < _MIN_EDITED - 1:
+            if len(word) < _MIN_EDITED:
                 continue
             context = (*words[:at], "", *words[at + 1 :])
             for variant in {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}:
                 for term in terms:
-                    index[(context, at, variant)].add((word, term))
+                    index[(context, variant)].add((word, term))
     pairs = []
     for entries in index.values():
         if len({term for _, term in entries}) < 2:
@@ -271,7 +281,9 @@ def _one_edit(a: str, b: str) -> bool:
             return False
     else:
         short, long = sorted((a, b), key=len)
-        at = next((k for k, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
+        at = next(
+            (k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short)
+        )
         changed = {long[at]}
     return all(c.isalpha() for c in "".join(changed)) and osa_distance(a, b) == 1
 
@@ -296,7 +308,7 @@ def _plurals(
 ) -> list[tuple[tuple[str, ...], int]]:
     """(singular words, plural term) for every term with one plural word whose singular the
     roster also writes."""
-    found = []
+    found: list[tuple[tuple[str, ...], int]] = []
     for words, terms in by_words.items():
         for at, word in enumerate(words):
             for singular in _singulars(word):
@@ -383,7 +395,8 @@ def _look_alike(kind: str, members: list[_Term], rules: set[str]) -> LookAlike:
     rest = sorted(ordered[1:], key=lambda t: (-t.people, -len(t.text), t.text))
     return LookAlike(
         kind=kind,
-        name=name.text if not name.known else name.text,
+        # A settings entry under any other name would split the vocabulary's own entry.
+        name=name.name if name.known else name.text,
         spellings=tuple(Spelling(t.text, t.people) for t in (name, *rest)),
         why="; ".join(r for r in _RULES if r in rules),
     )
@@ -396,5 +409,4 @@ __all__ = [
     "Spelling",
     "look_alikes",
     "osa_distance",
-    "term_key",
 ]
