@@ -139,7 +139,9 @@ def test_the_sheet_shows_what_was_written_and_the_canonical_name_where_it_differ
 
 
 def test_one_spelling_under_two_names_is_refused_naming_both():
-    with pytest.raises(VocabularyProblem, match="'ml' is listed under both 'Machine learning' and 'Markup'"):
+    with pytest.raises(
+        VocabularyProblem, match="'ml' is listed under both 'Machine learning' and 'Markup'"
+    ):
         build_vocabulary(VocabularyTable(skills={"Machine learning": ["ML"], "Markup": ["ml"]}))
 
 

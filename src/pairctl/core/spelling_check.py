@@ -62,13 +62,13 @@ def roster_look_alikes(roster: Roster) -> list[LookAlike]:
     """Spellings that look like one specialty or skill but do not count as one, specialties
     first; groups the settings declare distinct (`[vocabulary] distinct`) left out."""
     distinct = roster.vocabulary.distinct
-    found: list[LookAlike] = []
-    for kind in KINDS:
-        for group in look_alikes(kind, written(roster, kind), _lookup(roster, kind)):
-            keys = {term_key(s.text) for s in group.spellings}
-            if not any(keys <= declared for declared in distinct):
-                found.append(group)
-    return found
+    return [
+        group
+        for kind in KINDS
+        for group in look_alikes(
+            kind, written(roster, kind), _lookup(roster, kind), distinct=distinct
+        )
+    ]
 
 
 def counted_as_one(roster: Roster) -> list[CountedAsOne]:
@@ -85,11 +85,16 @@ def counted_as_one(roster: Roster) -> list[CountedAsOne]:
             ordered = sorted(spellings, key=lambda s: (-s[1], s[0]))
             name = lookup.names.get(key, ordered[0][0])
             shown = tuple(
-                Written(text, people, lookup.origin.get(term_key(text), "folding"))
-                for text, people in ordered
+                Written(text, people, _origin(lookup, text, key)) for text, people in ordered
             )
             result.append(CountedAsOne(kind, name, shown))
     return result
+
+
+def _origin(lookup: Lookup, text: str, target: str) -> str:
+    """Why `text` counts as the term `target`: folding alone when its own form is the term's."""
+    own = term_key(text)
+    return "folding" if own == target else lookup.origin.get(own, "folding")
 
 
 def look_alike_line(group: LookAlike) -> str:

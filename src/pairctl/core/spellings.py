@@ -22,15 +22,18 @@ number of spellings (no loop over all pairs of terms):
 - **initials**: a one-word term of 2 to 6 letters, written in capitals somewhere in the roster
   (initialisms are: `NLP`; words are not: `Go`, `Art`), equals the initials of a term of two or
   more words, with or without "and", "of", "for", "the"; only when exactly one term has them
-  (`PM` stays unsuggested next to both Product and Project management).
+  (`PM` stays unsuggested next to both Product and Project management), counting a term and
+  the look-alikes the other rules found for it as one.
 - **singular/plural**: one word with `s`, `es` or `ies` for `y`, singular at least 3 letters;
   `s` is never added after an `s` (SAS and Sass are two tools).
 - **role vs field**: the last word differs only as in `ROLE_FORMS` (engineer/engineering, ...),
   a short explicit table, not a stemmer.
 - **word order**: the same two or more words in another order.
 
-Pairs are joined into groups (union-find) in a fixed order, and a join is refused when the
-group would hold two terms a guard calls distinct: two canonical names of the vocabulary (the
+Pairs are joined into groups (union-find), each term only to its most-written look-alike among
+those more written than itself, so that a misspelling between two real names (AngularJ between
+Angular and AngularJS) cannot chain them; and a join is refused when the group would hold two
+terms a guard calls distinct: two canonical names of the vocabulary (the
 settings or the built-in list already keep them apart), a pair in `LOOK_ALIKE_BUT_DISTINCT`, or
 a group the settings list as `[vocabulary] distinct`. Pure: no I/O.
 """
@@ -110,7 +113,8 @@ class LookAlike:
     spellings: tuple[Spelling, ...]
     """Every term in the group, the name first, then by people, most first."""
     why: str
-    """The rules that joined them, e.g. "one letter apart; singular/plural"."""
+    """The rules that joined them, e.g. "one letter apart; singular/plural", or for the
+    role/field rule the two forms: "engineer/engineering"."""
 
     @property
     def people(self) -> int:
@@ -136,12 +140,18 @@ def osa_distance(a: str, b: str) -> int:
     before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
-        current = [i] + [0] * len(b)
+        current = [i] * (len(b) + 1)
+        left = i
         for j, y in enumerate(b, 1):
-            cost = x != y
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
-                current[j] = min(current[j], before[j - 2] + 1)
+            # Plain comparisons, not min(): this is the hot loop of `look_alikes`.
+            best = previous[j - 1] + (x != y)
+            if previous[j] + 1 < best:
+                best = previous[j] + 1
+            if left + 1 < best:
+                best = left + 1
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y and before[j - 2] + 1 < best:
+                best = before[j - 2] + 1
+            current[j] = left = best
         before, previous = previous, current
     return previous[-1]
 
@@ -169,13 +179,21 @@ def look_alikes(
             apart[i].update(j for j in found if j != i)
     groups = _Groups(terms, apart)
     joined = [
-        (rule, a)
-        for rule, a, b in sorted(_pairs(terms), key=lambda p: _pair_order(p, terms))
+        (rule, a, b)
+        for rules, a, b in _parents(terms, _pairs(terms))
         if groups.join(a, b)
+        for rule in rules
     ]
-    reasons: dict[int, set[str]] = defaultdict(set)
-    for rule, a in joined:
-        reasons[groups.find(a)].add(rule)
+    # Initials last: terms the other rules joined (a name and its typos) count as one.
+    for short, targets in sorted(_initials(terms), key=lambda p: terms[p[0]].key):
+        if len({groups.find(t) for t in targets}) == 1:
+            target = min(targets, key=lambda t: (-terms[t].people, terms[t].key))
+            if groups.join(short, target):
+                joined.append(("initials", short, target))
+    reasons: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for rule, a, b in joined:
+        shown = _role_forms(terms[a], terms[b]) if rule == "role/field" else rule
+        reasons[groups.find(a)].add((_RULES.index(rule), shown))
     found_groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(terms)):
         found_groups[groups.find(i)].append(i)
@@ -213,9 +231,29 @@ def _terms(written: Mapping[str, int], lookup: Lookup) -> list[_Term]:
     return list(terms.values())
 
 
-def _pair_order(pair: tuple[str, int, int], terms: list[_Term]) -> tuple[int, int, str, str]:
-    rule, a, b = pair
-    return (_RULES.index(rule), -(terms[a].people + terms[b].people), terms[a].key, terms[b].key)
+def _parents(
+    terms: list[_Term], pairs: Iterable[tuple[str, int, int]]
+) -> list[tuple[set[str], int, int]]:
+    """(rules, term, the term it joins): each term joins only its most-written look-alike among
+    those more written than itself, in the order the joins are tried (most people first).
+
+    Joining every pair would chain two real names through a misspelling between them
+    (Angular - AngularJ - AngularJS); a misspelling is rarer than what it misspells, so joining
+    each term to one heavier neighbour makes a forest of misspellings around the spellings most
+    people wrote, and two real names meet only when they look alike themselves."""
+
+    def weight(i: int) -> tuple[int, str]:
+        return (terms[i].people, terms[i].key)
+
+    rules: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for rule, a, b in pairs:
+        rules[(a, b) if weight(a) < weight(b) else (b, a)].add(rule)
+    parent: dict[int, int] = {}
+    for light, heavy in rules:
+        if light not in parent or weight(heavy) > weight(parent[light]):
+            parent[light] = heavy
+    joins = [(rules[(light, heavy)], light, heavy) for light, heavy in parent.items()]
+    return sorted(joins, key=lambda j: (-weight(j[2])[0], -weight(j[1])[0], weight(j[1])[1]))
 
 
 def _pairs(terms: list[_Term]) -> set[tuple[str, int, int]]:
@@ -243,8 +281,6 @@ def _pairs(terms: list[_Term]) -> set[tuple[str, int, int]]:
     for words, i in _plurals(by_words):
         for j in by_words[words]:
             add("singular/plural", i, j)
-    for i, j in _initials(terms):
-        add("initials", i, j)
     return found
 
 
@@ -260,12 +296,20 @@ def _edited(by_words: Mapping[tuple[str, ...], set[int]]) -> list[set[int]]:
                 for term in terms:
                     index[(context, variant)].add((word, term))
     pairs = []
+    # Two words one edit apart share several keys: check each pair of words once.
+    checked: dict[tuple[str, str], bool] = {}
     for entries in index.values():
         if len({term for _, term in entries}) < 2:
             continue
         for first in entries:
             for second in entries:
-                if first[1] < second[1] and _one_edit(first[0], second[0]):
+                if first[1] >= second[1]:
+                    continue
+                words = (first[0], second[0])
+                close = checked.get(words)
+                if close is None:
+                    close = checked[words] = _one_edit(*words)
+                if close:
                     pairs.append({first[1], second[1]})
     return pairs
 
@@ -274,18 +318,21 @@ def _one_edit(a: str, b: str) -> bool:
     """Whether two words count as one letter apart (the first rule)."""
     if min(len(a), len(b)) < _MIN_EDITED or a[0] != b[0] or _singular_plural(a, b):
         return False
+    # Cheap shape checks first, so the exact distance runs only on likely pairs.
     if len(a) == len(b):
-        changed = {x + y for x, y in zip(a, b, strict=True) if x != y}
-        swapped = len(changed) == 2 and len({frozenset(c) for c in changed}) == 1
-        if not swapped and len(a) < _MIN_SUBSTITUTED:
+        at = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = len(at) == 2 and at[1] == at[0] + 1 and a[at[0]] == b[at[1]]
+        if len(at) > 2 or (not swapped and len(a) < _MIN_SUBSTITUTED):
             return False
+        changed = "".join(a[k] + b[k] for k in at)
     else:
         short, long = sorted((a, b), key=len)
-        at = next(
-            (k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short)
-        )
-        changed = {long[at]}
-    return all(c.isalpha() for c in "".join(changed)) and osa_distance(a, b) == 1
+        pairs = enumerate(zip(short, long, strict=False))
+        first = next((k for k, (x, y) in pairs if x != y), len(short))
+        if short[first:] != long[first + 1 :]:
+            return False
+        changed = long[first]
+    return changed.isalpha() and osa_distance(a, b) == 1
 
 
 def _singulars(word: str) -> set[str]:
@@ -318,6 +365,16 @@ def _plurals(
     return found
 
 
+def _role_forms(a: _Term, b: _Term) -> str:
+    """The two last words that made a role/field pair, in table order: 'engineer/engineering'."""
+    for x in a.words:
+        for y in b.words:
+            row = _ROLE_OF.get(x[-1]) if x and y and x[:-1] == y[:-1] else None
+            if row is not None and x[-1] != y[-1] and y[-1] in row:
+                return "/".join(sorted((x[-1], y[-1]), key=row.index))
+    return "role/field"
+
+
 def _roles(by_words: Mapping[tuple[str, ...], set[int]]) -> list[set[int]]:
     buckets: dict[tuple[tuple[str, ...], tuple[str, ...]], set[int]] = defaultdict(set)
     for words, terms in by_words.items():
@@ -335,8 +392,8 @@ def _orders(by_words: Mapping[tuple[str, ...], set[int]]) -> list[set[int]]:
     return list(buckets.values())
 
 
-def _initials(terms: list[_Term]) -> list[tuple[int, int]]:
-    """(initialism, spelled-out term) where exactly one term has those initials."""
+def _initials(terms: list[_Term]) -> list[tuple[int, set[int]]]:
+    """(initialism, the terms of two or more words that have those initials)."""
     spelled: dict[str, set[int]] = defaultdict(set)
     for i, term in enumerate(terms):
         for words in term.words:
@@ -352,8 +409,8 @@ def _initials(terms: list[_Term]) -> list[tuple[int, int]]:
         if not any(len(words) == 1 for words in term.words):
             continue
         targets = spelled.get(short, set()) - {i}
-        if len(targets) == 1:
-            found.append((i, next(iter(targets))))
+        if targets:
+            found.append((i, targets))
     return found
 
 
@@ -386,7 +443,7 @@ class _Groups:
         return True
 
 
-def _look_alike(kind: str, members: list[_Term], rules: set[str]) -> LookAlike:
+def _look_alike(kind: str, members: list[_Term], rules: set[tuple[int, str]]) -> LookAlike:
     def rank(term: _Term) -> tuple[int, int, int, str]:
         return (-term.known, -term.people, -len(term.text), term.text)
 
@@ -398,7 +455,7 @@ def _look_alike(kind: str, members: list[_Term], rules: set[str]) -> LookAlike:
         # A settings entry under any other name would split the vocabulary's own entry.
         name=name.name if name.known else name.text,
         spellings=tuple(Spelling(t.text, t.people) for t in (name, *rest)),
-        why="; ".join(r for r in _RULES if r in rules),
+        why="; ".join(shown for _, shown in sorted(rules)),
     )
 
 

@@ -3,24 +3,32 @@
 Every suggestion is a commented-out line: nothing counts as one until the coordinator removes
 the leading `# ` and saves the file. Keys and strings are TOML basic strings, written the way
 JSON writes them (`"`, `\\` and control characters escaped), which TOML reads the same, plus
-the two things JSON leaves alone and TOML does not: DEL (U+007F) and lone surrogates.
+what JSON leaves alone and TOML or an editor would not: DEL and the C1 controls, line and
+paragraph separators, bidirectional controls (all escaped), and lone surrogates (replaced).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from pairctl.core.spellings import LookAlike
 
 _KINDS = ("skills", "specialties")
+# JSON leaves these as they are. TOML forbids DEL; the C1 controls, the Unicode line and
+# paragraph separators and the bidirectional controls are legal but some editors break a line
+# at them or reorder the text around them, so the coordinator would not see what is saved.
+_ALSO_ESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def toml_string(text: str) -> str:
     """`text` as a TOML basic string: `"C# \\"sharp\\""`."""
     # A lone surrogate cannot be written as UTF-8 nor as a TOML escape: show it replaced.
-    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    text = _SURROGATE.sub("\ufffd", text)
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _ALSO_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def vocabulary_block(found: Sequence[LookAlike], source: str) -> str:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from pairctl.core.spelling_check import CountedAsOne
 from pairctl.core.spellings import LookAlike
+from pairctl.core.words import plural
 from pairctl.output.printable import message_line, printable
 from pairctl.output.terminal import boxes, emit
 
@@ -38,7 +39,9 @@ def render_vocabulary(
                 spelled = "; ".join(f"{s.text} ({s.people})" for s in group.spellings)
                 table.add_row(_KIND[group.kind], Text(printable(spelled)), Text(group.why))
             emit(console, table)
-        console.print(Text(f"{len(same)} terms are already spelled more than one way:"))
+        console.print(
+            Text(f"{plural(len(same), 'term')} spelled more than one way, counted as one:")
+        )
         if same:
             table = Table(**boxes(plain))
             for column in ("Kind", "Counted as", "Spellings (people, why)"):

@@ -257,9 +257,11 @@ def vocabulary(
     shown_list = BUILT_IN if built_in else None
     if write is not None:
         block = vocabulary_block(found, given.roster)
-        atomic_write_all(
-            [(write, lambda tmp: tmp.write_text(block, encoding="utf-8"))], replace=force
-        )
+
+        def suggestions(tmp: Path) -> None:
+            tmp.write_text(block, encoding="utf-8")
+
+        atomic_write_all([(write, suggestions)], replace=force)
     if as_json:
         data = vocabulary_to_dict(given.roster, found, same, shown_list)
         _print_json(

@@ -1,0 +1,114 @@
+"""The vocabulary as a coordinator meets it: warnings, `pairctl vocabulary`, its `--write`
+block read back as settings, and the pairs that change."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+from cli_helpers import read_csv_rows, run
+
+ROSTER = (
+    "ID,Name,Specialty,Skills,Wants to learn\n"
+    "E1,Ana,Software Engineer,Python; SQL,Negotiation; Budgeting\n"
+    "E2,Bo,Software Engineering,Negotiation; Budgeting,Python; SQL\n"
+    "E3,Cy,Marketing,Branding,Python\n"
+    "E4,Di,Sales,Python,Branding\n"
+)
+
+
+def pairs(result) -> set[frozenset[str]]:
+    assert result.exit_code == 0, result.stderr
+    return {frozenset(p["members"]) for p in json.loads(result.stdout)["pairs"]}
+
+
+def test_a_spelling_difference_no_longer_defeats_the_same_specialty_rule(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+
+    # Without a vocabulary the two engineers pair as if they crossed specialties, and both
+    # validate and match say why that may be wrong.
+    checked = run("validate", str(roster), "--json")
+    findings = json.loads(checked.stdout)["findings"]
+    spelling = [f for f in findings if f["topic"] == "specialty spellings"]
+    assert len(spelling) == 1 and spelling[0]["level"] == "warning"
+    assert "'Software Engineering' (1)" in spelling[0]["message"]
+    assert "'Software Engineer' (1)" in spelling[0]["message"]
+    before = run("match", str(roster), "--dry-run", "--json")
+    assert frozenset({"E1", "E2"}) in pairs(before)
+    assert "look like one specialty" in before.stderr
+
+    # The suggestion, written, uncommented and kept as settings: they count as one specialty
+    # and are no longer paired with each other.
+    block = tmp_path / "vocabulary.toml"
+    written = run("vocabulary", str(roster), "--write", str(block))
+    assert written.exit_code == 0, written.stderr
+    text = block.read_text(encoding="utf-8")
+    # Nothing is merged until the coordinator keeps an entry.
+    assert tomllib.loads(text)["vocabulary"] == {"skills": {}, "specialties": {}}
+    kept = re.sub(r'^# ("Software Engineering")', r"\1", text, flags=re.MULTILINE)
+    assert tomllib.loads(kept)["vocabulary"]["specialties"] == {
+        "Software Engineering": ["Software Engineer"]
+    }
+    (tmp_path / "pairctl.toml").write_text(kept, encoding="utf-8")
+    (tmp_path / "pairctl.toml").chmod(0o644)
+    after = run("match", str(roster), "--dry-run", "--json")
+    assert frozenset({"E1", "E2"}) not in pairs(after)
+    assert "look like one specialty" not in after.stderr
+    assert all(
+        "same specialty" not in n for p in json.loads(after.stdout)["pairs"] for n in p["notes"]
+    )
+
+    # The sheet shows what each person wrote and the canonical name where it differs.
+    sheet = tmp_path / "pairs.csv"
+    assert run("match", str(roster), "-o", str(sheet)).exit_code == 0
+    rows = read_csv_rows(sheet)
+    shown = {r[f"{s} key"]: r[f"{s} specialty"] for r in rows for s in "AB"}
+    assert shown["E1"] == "Software Engineer (Software Engineering)"
+    assert shown["E2"] == "Software Engineering"
+
+
+def test_vocabulary_lists_what_already_counts_as_one_and_why(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Specialty,Skills,Wants to learn\n"
+        "A,Data,Machine Learning; JS,Negotiation\n"
+        "B,Sales,Negotiation,machine-learning; JavaScript\n"
+        "C,Legal,Kubernets,ML\n"
+        "D,Ops,Kubernetes,Negotiation\n",
+        encoding="utf-8",
+    )
+    result = run("vocabulary", str(roster), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    same = {
+        t["name"]: {s["text"]: s["origin"] for s in t["spellings"]} for t in data["counted_as_one"]
+    }
+    assert same["Machine learning"] == {
+        "Machine Learning": "folding",
+        "machine-learning": "folding",
+        "ML": "built-in",
+    }
+    assert same["JavaScript"] == {"JS": "built-in", "JavaScript": "folding"}
+    looks = [{s["text"] for s in g["spellings"]} for g in data["look_alikes"]]
+    assert {"Kubernets", "Kubernetes"} in looks
+
+
+def test_the_built_in_list_is_listed_without_a_roster():
+    result = run("vocabulary", "--built-in", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "K8s" in json.loads(result.stdout)["built_in"]["Kubernetes"]
+    assert run("vocabulary").exit_code == 2
+
+
+def test_a_contradictory_vocabulary_is_exit_4_naming_the_spelling(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text(
+        '[vocabulary.skills]\n"Machine learning" = ["ML"]\n"Markup" = ["ml"]\n', encoding="utf-8"
+    )
+    result = run("match", str(roster), "--config", str(settings), "--dry-run")
+    assert result.exit_code == 4
+    assert "'ml' is listed under both 'Machine learning' and 'Markup'" in result.stderr
