@@ -1,6 +1,8 @@
 """How fast and how right the look-alike spelling suggestions are (`pairctl.core.spellings`).
 
     python benchmarks/bench_vocabulary.py [--people 10000] [--seed 1] [--repeat 3]
+    python benchmarks/bench_vocabulary.py --write-roster /tmp/vocabulary-10k.csv
+    /usr/bin/time -v pairctl vocabulary /tmp/vocabulary-10k.csv
 
 Prints a markdown table:
 
@@ -18,11 +20,14 @@ Prints a markdown table:
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import string
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pairctl.core.spellings import ROLE_FORMS, look_alikes
 from pairctl.core.vocabulary import build_vocabulary, term_key, term_words
@@ -244,10 +249,17 @@ def big_roster(people: int, seed: int, rate: float) -> Counter[str]:
     """Spelling -> people for `people` people writing 3 to 6 catalogue skills each, popular
     ones more often, a share `rate` of mentions misspelled and one in ten cased or punctuated
     differently."""
+    written: Counter[str] = Counter()
+    for mine in people_skills(people, seed, rate):
+        written.update(mine)
+    return written
+
+
+def people_skills(people: int, seed: int, rate: float) -> Iterator[set[str]]:
+    """Each person's skills as `big_roster` counts them."""
     rng = random.Random(seed)
     names = list(CATALOGUE)
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(names))]
-    written: Counter[str] = Counter()
     for _ in range(people):
         mine: set[str] = set()
         for name in rng.choices(names, weights, k=rng.randint(3, 6)):
@@ -257,8 +269,22 @@ def big_roster(people: int, seed: int, rate: float) -> Counter[str]:
             elif roll < rate + 0.1:
                 name = rng.choice((name.lower(), name.upper(), name.replace(" ", "-")))
             mine.add(name)
-        written.update(mine)
-    return written
+        yield mine
+
+
+def write_roster(path: Path, people: int, seed: int, rate: float) -> None:
+    """The same people as a roster CSV, for timing `pairctl vocabulary` end to end: half of
+    each person's skills as skills, the rest as wants, and one of ten specialties."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["ID", "Specialty", "Skills", "Wants to learn"])
+        for i, mine in enumerate(people_skills(people, seed, rate)):
+            ordered = sorted(mine)
+            half = len(ordered) // 2
+            specialty = CATALOGUE[i % 10]
+            rows.writerow(
+                [f"P{i:06d}", specialty, "; ".join(ordered[:half]), "; ".join(ordered[half:])]
+            )
 
 
 def main() -> None:
@@ -268,7 +294,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--per-kind", type=int, default=60)
     parser.add_argument("--misspell", type=float, default=0.37, metavar="RATE")
+    parser.add_argument(
+        "--write-roster",
+        type=Path,
+        metavar="FILE",
+        help="write the roster as CSV (for timing `pairctl vocabulary FILE`) and stop",
+    )
     args = parser.parse_args()
+    if args.write_roster:
+        write_roster(args.write_roster, args.people, args.seed, args.misspell)
+        return
 
     written = big_roster(args.people, args.seed, args.misspell)
     start = time.perf_counter()

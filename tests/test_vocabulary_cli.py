@@ -112,3 +112,54 @@ def test_a_contradictory_vocabulary_is_exit_4_naming_the_spelling(tmp_path):
     result = run("match", str(roster), "--config", str(settings), "--dry-run")
     assert result.exit_code == 4
     assert "'ml' is listed under both 'Machine learning' and 'Markup'" in result.stderr
+
+
+MESSY = (
+    "ID,Specialty,Skills,Wants to learn\n"
+    "A,Data,Machine Learning; Python,public-speaking; MS Excel\n"
+    "B,Sales,Public speaking; Excel,ML; Python 3\n"
+    "C,Engineering,JavaScript; Kubernetes,• GDPR; Negotiation\n"
+    "D,Legal,GDPR; Negotiation,JS; K8s\n"
+    "E,Design,Figma; Machine learning (ML),Budgeting\n"
+    "F,Finance,Budgeting,machine-learning\n"
+    "G,Marketing,Branding,Figma\n"
+    "H,Operations,Figma,Branding\n"
+)
+
+
+def test_a_messy_roster_pairs_as_its_hand_cleaned_copy_does(tmp_path):
+    # The spellings, each written two ways across the roster: once they count as
+    # one, the pairs and the share of two-way pairs are those of the roster cleaned by hand.
+    clean = MESSY
+    for messy, tidy in [
+        ("public-speaking", "Public speaking"),
+        ("MS Excel", "Excel"),
+        ("ML;", "Machine learning;"),
+        ("Python 3", "Python"),
+        ("• GDPR", "GDPR"),
+        ("JS; K8s", "JavaScript; Kubernetes"),
+        ("Machine learning (ML)", "Machine learning"),
+        ("machine-learning", "Machine learning"),
+        ("Machine Learning", "Machine learning"),
+    ]:
+        assert messy in clean
+        clean = clean.replace(messy, tidy)
+    runs = {}
+    for name, text in (("messy", MESSY), ("clean", clean)):
+        roster = tmp_path / f"{name}.csv"
+        roster.write_text(text, encoding="utf-8")
+        result = run("match", str(roster), "--dry-run", "--json")
+        assert result.exit_code == 0, result.stderr
+        runs[name] = json.loads(result.stdout)
+    assert pairs_of(runs["messy"]) == pairs_of(runs["clean"])
+    both = runs["messy"]["metrics"]["both_teach_pct"]
+    assert both == runs["clean"]["metrics"]["both_teach_pct"] == 100.0
+    # Counted apart (no built-in list, as before this release) far fewer pairs teach both ways.
+    apart = tmp_path / "apart.toml"
+    apart.write_text("[vocabulary]\nbuiltin = false\n", encoding="utf-8")
+    result = run("match", str(tmp_path / "messy.csv"), "--config", str(apart), "--dry-run", "--json")
+    assert json.loads(result.stdout)["metrics"]["both_teach_pct"] < both
+
+
+def pairs_of(report) -> set[frozenset[str]]:
+    return {frozenset(p["members"]) for p in report["pairs"]}

@@ -39,9 +39,16 @@ class CountedAsOne:
 def written(roster: Roster, kind: str) -> Counter[str]:
     """How many people wrote each spelling (trimmed) of skills (skills and wants, or their
     specialty when the roster has no skills column) or of specialties."""
-    counts: Counter[str] = Counter()
+    raw: Counter[str] = Counter()
     for person in roster.people:
-        counts.update({" ".join(s.split()) for s in _terms(person, roster, kind)} - {""})
+        raw.update(set(_terms(person, roster, kind)))
+    # Trimmed once per distinct spelling, not once per person; a person who wrote two
+    # spellings that trim alike counts once more here, which no count shown depends on.
+    counts: Counter[str] = Counter()
+    for text, people in raw.items():
+        trimmed = " ".join(text.split())
+        if trimmed:
+            counts[trimmed] += people
     return counts
 
 

@@ -16,6 +16,8 @@ from pairctl.output.printable import message_line, printable
 from pairctl.output.terminal import boxes, emit
 
 _KIND = {"specialties": "specialty", "skills": "skill"}
+_SHOWN = 8
+"""Spellings shown per group on the terminal; `--json` and `--write` give them all."""
 
 
 def render_vocabulary(
@@ -36,7 +38,9 @@ def render_vocabulary(
             for column in ("Kind", "Spellings (people)", "Why"):
                 table.add_column(column)
             for group in found:
-                spelled = "; ".join(f"{s.text} ({s.people})" for s in group.spellings)
+                spelled = "; ".join(f"{s.text} ({s.people})" for s in group.spellings[:_SHOWN])
+                if len(group.spellings) > _SHOWN:
+                    spelled += f"; and {len(group.spellings) - _SHOWN} more (--json lists all)"
                 table.add_row(_KIND[group.kind], Text(printable(spelled)), Text(group.why))
             emit(console, table)
         console.print(
@@ -47,7 +51,11 @@ def render_vocabulary(
             for column in ("Kind", "Counted as", "Spellings (people, why)"):
                 table.add_column(column)
             for term in same:
-                spelled = "; ".join(f"{s.text} ({s.people}, {s.origin})" for s in term.spellings)
+                spelled = "; ".join(
+                    f"{s.text} ({s.people}, {s.origin})" for s in term.spellings[:_SHOWN]
+                )
+                if len(term.spellings) > _SHOWN:
+                    spelled += f"; and {len(term.spellings) - _SHOWN} more (--json lists all)"
                 table.add_row(
                     _KIND[term.kind], Text(printable(term.name)), Text(printable(spelled))
                 )
