@@ -157,7 +157,9 @@ def test_a_messy_roster_pairs_as_its_hand_cleaned_copy_does(tmp_path):
     # Counted apart (no built-in list, as before this release) far fewer pairs teach both ways.
     apart = tmp_path / "apart.toml"
     apart.write_text("[vocabulary]\nbuiltin = false\n", encoding="utf-8")
-    result = run("match", str(tmp_path / "messy.csv"), "--config", str(apart), "--dry-run", "--json")
+    result = run(
+        "match", str(tmp_path / "messy.csv"), "--config", str(apart), "--dry-run", "--json"
+    )
     assert json.loads(result.stdout)["metrics"]["both_teach_pct"] < both
 
 

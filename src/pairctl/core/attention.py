@@ -2,7 +2,8 @@
 into exit code 6 and cron into a mail.
 
 A warning is something to look at: someone who wanted to take part and has no partner, a pair
-repeated from history, a same-specialty pair and what forced it. People out this round (opted
+repeated from history, a same-specialty pair and what forced it, a one-way pair although
+two-way pairs are required. People out this round (opted
 out, away) are a normal event: the report lists and counts them, but never warns about them.
 Pinned pairs were the coordinator's own choice, so they are not warned about either.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, permutations
 
 import numpy as np
 
-from pairctl.core.matching import OddRule
+from pairctl.core.matching import OddRule, fewest_one_way_pairs
 from pairctl.core.model import Pairing, Roster
 from pairctl.core.scoring import ScoreModel
 from pairctl.core.words import plural
@@ -104,14 +105,89 @@ def count_same_specialty(model: ScoreModel, pairing: Pairing, odd: OddRule) -> S
     )
 
 
+@dataclass(frozen=True)
+class OneWay:
+    """The one-way groups the matcher made although two-way pairs were required."""
+
+    groups: int
+    """Groups (pinned ones aside) in which someone teaches or learns nothing."""
+    trios: int
+    """How many of them are trios."""
+    fewest: int | None
+    """The fewest one-way pairs a pairing of the people taking part allows (placing as many
+    as possible), or None when not computed (a large roster)."""
+
+    def warning(self) -> str:
+        """The warning line, or '' when there is nothing to warn about."""
+        if not self.groups:
+            return ""
+        noun = "group" if self.trios else "pair"
+        head = (
+            f"{plural(self.groups, noun)} {'is' if self.groups == 1 else 'are'} one-way "
+            "although --two-way require is set"
+        )
+        if self.fewest is None:
+            return f"{head}: no pairing found avoids them"
+        if self.groups <= self.fewest:
+            return (
+                f"{head}: no pairing of the people taking part avoids them "
+                f"(fewest possible: {self.fewest})"
+            )
+        if self.trios:
+            return (
+                f"{head}: the fewest one-way pairs possible is {self.fewest}; a trio's third "
+                "member may only teach or only learn"
+            )
+        return f"{head}: no pairing found avoids them (fewest possible: {self.fewest})"
+
+
+def count_one_way(
+    model: ScoreModel, pairing: Pairing, one_way: Sequence[bool] | None = None
+) -> OneWay | None:
+    """The one-way groups of `pairing` (roster indices, as `model` scores them) against the
+    fewest the people the matcher was given allow; None unless two-way pairs are required.
+    `one_way` says per group whether it is one-way (someone teaches or learns nothing, as
+    the summary flags it); by default the same test, made here."""
+    if not model.one_way_penalty:
+        return None
+    if one_way is None:
+        one_way = [_someone_one_way(model, g.members) for g in pairing.groups]
+    flagged = [g for g, bad in zip(pairing.groups, one_way, strict=True) if bad and not g.pinned]
+    absent = {u.index for u in pairing.unmatched if u.absent}
+    pinned = {m for g in pairing.groups if g.pinned for m in g.members}
+    free = [i for i in range(model.size) if i not in absent and i not in pinned]
+    given = model if len(free) == model.size else model.permuted(np.array(free, dtype=np.int64))
+    return OneWay(
+        groups=len(flagged),
+        trios=sum(1 for g in flagged if len(g.members) == 3),
+        fewest=fewest_one_way_pairs(given),
+    )
+
+
+def _someone_one_way(model: ScoreModel, members: Sequence[int]) -> bool:
+    """Whether someone in the group teaches nobody in it or learns from nobody in it."""
+    links = list(permutations(members, 2))
+    teacher = np.array([x for x, _ in links], dtype=np.int64)
+    learner = np.array([y for _, y in links], dtype=np.int64)
+    teaches = model.teach_counts(teacher, learner) > 0
+    return any(not (teaches[teacher == m].any() and teaches[learner == m].any()) for m in members)
+
+
 def round_warnings(
-    roster: Roster, pairing: Pairing, same: SameSpecialty, repeats: Sequence[bool]
+    roster: Roster,
+    pairing: Pairing,
+    same: SameSpecialty,
+    repeats: Sequence[bool],
+    one_way: OneWay | None = None,
 ) -> list[str]:
     """Everything about this round a coordinator must act on, one line each. `repeats` says
     per group of `pairing` whether it holds an earlier round's pair (`GroupFacts.repeats`);
-    a pinned one was the coordinator's choice."""
+    a pinned one was the coordinator's choice. `one_way` (`count_one_way`): the one-way
+    groups when two-way pairs are required."""
     warnings = list(roster.warnings)
     if line := same.warning():
+        warnings.append(line)
+    if one_way is not None and (line := one_way.warning()):
         warnings.append(line)
     repeated = sum(
         1 for g, repeat in zip(pairing.groups, repeats, strict=True) if repeat and not g.pinned

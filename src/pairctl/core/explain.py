@@ -16,6 +16,15 @@ from pairctl.errors import UsageError
 _SUGGESTIONS = 3
 # Scores closer than this are one score: both come from the same float arithmetic.
 _TIE = 1e-9
+# With two-way pairs required (--two-way require), a pair in which someone teaches nothing.
+_ONE_WAY_CHOSEN = (
+    "chosen, although one-way (someone teaches nothing): two-way pairs are required, and no "
+    "pairing of the people taking part avoids this one"
+)
+_ONE_WAY_PASSED = (
+    "one-way (someone would teach nothing): two-way pairs are required, so such a pair is made "
+    "only when no pairing avoids it"
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,15 @@ def explain(
             verdict=verdict,
         )
 
-    chosen = [option(p, "chosen") for p in partners]
+    two_way_required = bool(model.one_way_penalty)
+
+    def one_way(other: int) -> bool:
+        return two_way_required and not model.is_two_way(np.array([index]), np.array([other]))[0]
+
+    chosen = [
+        option(p, _ONE_WAY_CHOSEN if one_way(p) and mine and not mine.pinned else "chosen")
+        for p in partners
+    ]
     mine_score = max((o.score for o in chosen), default=-np.inf)
     others = np.array([i for i in range(len(people)) if i != index and i not in partners])
     if len(others) == 0:
@@ -80,6 +97,8 @@ def explain(
             verdict = f"not available: {absent[other]}"
         elif model.is_repeat(np.array([index]), np.array([other]))[0]:
             verdict = "paired with them in an earlier round"
+        elif score > mine_score + _TIE and one_way(other):
+            verdict = _ONE_WAY_PASSED
         elif other in left_out:
             verdict = f"not paired this round: {left_out[other]}"
         elif score > mine_score + _TIE:

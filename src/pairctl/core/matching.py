@@ -329,6 +329,11 @@ def match(
     The solvers use a pair the model blocks only when nothing else is possible; such pairs
     are undone and the people around them paired again, so that only those who truly have
     no allowed partner left are listed as unmatched.
+
+    With two-way pairs required (`model.one_way_penalty`), the pairs in which someone teaches
+    nothing are undone and re-paired the same way (`_repair_one_way`): up to `_REPAIR_ALL`
+    people exactly as few of them remain as the roster forces, above it as few as the repair
+    finds (best effort). The objective is then the total of the final pairs.
     """
     n = len(keys)
     if n < 2:

@@ -10,7 +10,7 @@ from itertools import combinations, permutations
 import numpy as np
 import numpy.typing as npt
 
-from pairctl.core.attention import count_same_specialty, round_warnings
+from pairctl.core.attention import count_one_way, count_same_specialty, round_warnings
 from pairctl.core.matching import OddRule, random_pairing
 from pairctl.core.model import Pairing, Person, Roster, fold
 from pairctl.core.quality import NOT_MEASURED, Quality
@@ -194,7 +194,15 @@ def build_report(
         metrics=result,
         baseline=baseline,
         run_info=tuple(run_info),
-        warnings=tuple(round_warnings(roster, pairing, same, facts.repeats.tolist())),
+        warnings=tuple(
+            round_warnings(
+                roster,
+                pairing,
+                same,
+                facts.repeats.tolist(),
+                count_one_way(model, pairing, (~facts.everyone_teaches_and_learns).tolist()),
+            )
+        ),
         solver=pairing.solver,
         seed=pairing.seed,
         quality=quality or NOT_MEASURED,

@@ -1,0 +1,50 @@
+"""`pairctl match --two-way require` and `[rules] two_way`: the pairing in which everyone teaches
+wins over a higher total that leaves someone learning nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import run, write_csv
+
+# A and B teach each other three things; C teaches D one thing and learns nothing: 3.125.
+# A-C and B-D each teach one thing both ways: 3.0. tests/core/test_two_way.py has the sums.
+ROWS = [
+    ["A1", "Ana", "ana@example.org", "Engineer", "Eng", "", "", "a1; a2; a3; a4", "b1; b2; b3; c2"],
+    ["B2", "Bo", "bo@example.org", "Seller", "Sales", "", "", "b1; b2; b3; b4", "a1; a2; a3; d1"],
+    ["C3", "Cy", "cy@example.org", "Recruiter", "HR", "", "", "c1; c2", "a4"],
+    ["D4", "Dee", "dee@example.org", "Counsel", "Legal", "", "", "d1", "c1; b4"],
+]
+STRONG = {frozenset({"A1", "B2"}), frozenset({"C3", "D4"})}
+TWO_WAY = {frozenset({"A1", "C3"}), frozenset({"B2", "D4"})}
+
+
+def pairs(roster: Path, *flags: str) -> tuple[set[frozenset[str]], dict]:
+    result = run("match", str(roster), "--json", *flags)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    return {frozenset(p["members"]) for p in data["pairs"]}, data
+
+
+def test_require_on_the_command_line_pairs_everyone_two_way(tmp_path):
+    roster = write_csv(tmp_path / "roster.csv", ROWS)
+    prefer, data = pairs(roster)
+    assert prefer == STRONG
+    assert data["total_score"] == pytest.approx(3.125)
+    required, data = pairs(roster, "--two-way", "require")
+    assert required == TWO_WAY
+    assert data["total_score"] == pytest.approx(3.0)
+    assert data["unmatched"] == []
+    for solver in ("greedy-swap", "exact"):
+        assert pairs(roster, "--two-way", "require", "--solver", solver)[0] == TWO_WAY
+        assert pairs(roster, "--two-way", "prefer", "--solver", solver)[0] == STRONG
+
+
+def test_require_in_the_settings_file_beside_the_roster(tmp_path):
+    roster = write_csv(tmp_path / "roster.csv", ROWS)
+    (tmp_path / "pairctl.toml").write_text('[rules]\ntwo_way = "require"\n', encoding="utf-8")
+    assert pairs(roster)[0] == TWO_WAY
+    # The flag still wins over the file.
+    assert pairs(roster, "--two-way", "prefer")[0] == STRONG
