@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from pairctl.core.vocabulary import Lookup, term_words
 
 _MIN_EDITED = 5
+_LONGEST_WORD = 40
+_MOST_WORDS = 12
 _MIN_SUBSTITUTED = 6
 _MIN_SINGULAR = 3
 _INITIALS = range(2, 7)
@@ -267,7 +269,10 @@ def _pairs(terms: list[_Term]) -> set[tuple[str, int, int]]:
     by_words: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for i, term in enumerate(terms):
         for words in term.words:
-            by_words[words].add(i)
+            # A pasted paragraph is no skill name, and its deletion variants would cost the
+            # square of its length: such spellings are never suggested as look-alikes.
+            if len(words) <= _MOST_WORDS and all(len(w) <= _LONGEST_WORD for w in words):
+                by_words[words].add(i)
     for rule, buckets in (
         ("one letter apart", _edited(by_words)),
         ("role/field", _roles(by_words)),
