@@ -48,3 +48,24 @@ def test_require_in_the_settings_file_beside_the_roster(tmp_path):
     assert pairs(roster)[0] == TWO_WAY
     # The flag still wins over the file.
     assert pairs(roster, "--two-way", "prefer")[0] == STRONG
+
+
+def test_a_forced_one_way_pair_is_flagged_warned_and_scored_as_what_it_brings(tmp_path):
+    # Nobody teaches C anything: C-D is one-way in every pairing. The penalty that steers
+    # the matcher never shows: the sheet, the total and the quality reference are plain.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Specialty,Skills,Wants to learn\nA,S1,x,y\nB,S2,y,x\nC,S3,z,q\nD,S4,w,z\n",
+        encoding="utf-8",
+    )
+    made, data = pairs(roster, "--two-way", "require", "--dry-run")
+    assert made == {frozenset({"A", "B"}), frozenset({"C", "D"})}
+    scores = {frozenset(p["members"]): (p["score"], p["notes"]) for p in data["pairs"]}
+    assert scores[frozenset({"C", "D"})] == (0.5, ["crosses specialty", "one-way"])
+    assert data["total_score"] == pytest.approx(2.0)
+    assert data["quality"] == {"reference": "exact", "value": 2.0, "percent": 100.0}
+    assert data["warnings"] == [
+        "1 pair is one-way although two-way pairs are required: no pairing of the people "
+        "taking part avoids it (fewest possible: 1)"
+    ]
+    assert data["run_info"]["Two-way pairs"].startswith("required")

@@ -133,8 +133,8 @@ def test_a_warning_counts_the_one_way_pairs_and_the_fewest_possible():
     repeats = [False] * len(pairing.groups)
     warnings = round_warnings(roster, pairing, same, repeats, count_one_way(model, pairing))
     assert warnings == [
-        "1 pair is one-way although --two-way require is set: no pairing of the people "
-        "taking part avoids them (fewest possible: 1)"
+        "1 pair is one-way although two-way pairs are required: no pairing of the people "
+        "taking part avoids it (fewest possible: 1)"
     ]
     # Without the rule, nothing to say; and the old call still works.
     plain = model.requiring_two_way(False)

@@ -124,13 +124,14 @@ class OneWay:
         noun = "group" if self.trios else "pair"
         head = (
             f"{plural(self.groups, noun)} {'is' if self.groups == 1 else 'are'} one-way "
-            "although --two-way require is set"
+            "although two-way pairs are required"
         )
+        them = "it" if self.groups == 1 else "them"
         if self.fewest is None:
-            return f"{head}: no pairing found avoids them"
+            return f"{head}: no pairing found avoids {them}"
         if self.groups <= self.fewest:
             return (
-                f"{head}: no pairing of the people taking part avoids them "
+                f"{head}: no pairing of the people taking part avoids {them} "
                 f"(fewest possible: {self.fewest})"
             )
         if self.trios:
@@ -138,7 +139,7 @@ class OneWay:
                 f"{head}: the fewest one-way pairs possible is {self.fewest}; a trio's third "
                 "member may only teach or only learn"
             )
-        return f"{head}: no pairing found avoids them (fewest possible: {self.fewest})"
+        return f"{head}: no pairing found avoids {them} (fewest possible: {self.fewest})"
 
 
 def count_one_way(

@@ -462,7 +462,7 @@ def _match(
         objective = matching_total(canonical, pairs)
 
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
-    scores = _group_scores(model, members)
+    scores = _group_scores(model.requiring_two_way(False), members)
     groups = [Group(members=m, score=float(s)) for m, s in zip(members, scores, strict=True)]
     return _pairing(groups, unmatched, solver, seed, objective)
 
@@ -669,7 +669,7 @@ def match_with_pins(
         [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
     )
     fixed = [tuple(sorted(pair)) for pair in pins]
-    fixed_scores = _group_scores(model, fixed)
+    fixed_scores = _group_scores(model.requiring_two_way(False), fixed)
     groups = [
         Group(members=m, score=float(s), pinned=True)
         for m, s in zip(fixed, fixed_scores, strict=True)
@@ -696,6 +696,8 @@ def pairs_total(model: ScoreModel, mate: IntArray) -> float:
 
 
 def _group_scores(model: ScoreModel, groups: Sequence[Sequence[int]]) -> FloatArray:
+    # Callers pass the model without the two-way penalty: it steers the solver, and a group's
+    # score on the sheet is what its members bring each other.
     """Sum of the scores of every link inside each group (a pair has one, a trio three)."""
     owner, a, b = [], [], []
     for g, members in enumerate(groups):

@@ -75,14 +75,16 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     two-way pairs required, the same goes for the pairing's one-way pairs (see `_one_way`).
     """
     n = model.size
-    offset = unavoidable_penalty(model) + model.one_way_penalty * _one_way(model, pairing)
+    # The reference is shown without the two-way penalty, as the pairs' scores are.
+    shift = model.one_way_penalty * _one_way(model, pairing)
+    offset = unavoidable_penalty(model) + shift
     if pairing.solver == "exact":
-        return _quality("exact", pairing.objective, pairing.objective, offset)
+        return _quality("exact", pairing.objective, pairing.objective, offset, shift)
     if n <= EXACT_QUALITY_LIMIT:
         best = pairs_total(model, exact(model))
-        return _quality("exact", best, pairing.objective, offset)
+        return _quality("exact", best, pairing.objective, offset, shift)
     if n <= BOUND_LIMIT:
-        return _quality("bound", assignment_bound(model), pairing.objective, offset)
+        return _quality("bound", assignment_bound(model), pairing.objective, offset, shift)
     return NOT_MEASURED
 
 
@@ -120,7 +122,9 @@ def _one_way(model: ScoreModel, pairing: Pairing) -> int:
     return count
 
 
-def _quality(reference: Reference, value: float, objective: float, offset: float) -> Quality:
+def _quality(
+    reference: Reference, value: float, objective: float, offset: float, shift: float = 0.0
+) -> Quality:
     base = value + offset
     percent = 100.0 * (objective + offset) / base if base > 0 else None
-    return Quality(reference, value, percent)
+    return Quality(reference, value + shift, percent)

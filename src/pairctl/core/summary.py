@@ -152,7 +152,9 @@ def build_report(
     """Everything a run shows or writes, computed once."""
     people = roster.people
     groups = [g.members for g in pairing.groups]
-    facts = group_facts(model, groups)
+    # The two-way penalty only steers the matcher: the figures are what the pairs bring.
+    scored = model.requiring_two_way(False)
+    facts = group_facts(scored, groups)
     same = count_same_specialty(model, pairing, odd)
     views = []
     for number, g in enumerate(pairing.groups, start=1):
@@ -176,7 +178,7 @@ def build_report(
         )
 
     absent = {u.index for u in pairing.unmatched if u.absent}
-    result = metrics(roster, model, groups, len(pairing.unmatched), len(absent), facts)
+    result = metrics(roster, scored, groups, len(pairing.unmatched), len(absent), facts)
     # Chance pairs the people the matcher could pair, never those out this round.
     taking_part = [i for i in range(len(people)) if i not in absent]
     baseline_groups = [
