@@ -152,6 +152,10 @@ def test_a_messy_roster_pairs_as_its_hand_cleaned_copy_does(tmp_path):
         assert result.exit_code == 0, result.stderr
         runs[name] = json.loads(result.stdout)
     assert pairs_of(runs["messy"]) == pairs_of(runs["clean"])
+    # Run info says what the roster itself taught the vocabulary.
+    assert "1 learned from the roster ('Python 3' = 'Python')" in (
+        runs["messy"]["run_info"]["Spellings counted as one"]
+    )
     both = runs["messy"]["metrics"]["both_teach_pct"]
     assert both == runs["clean"]["metrics"]["both_teach_pct"] == 100.0
     # Counted apart (no built-in list, as before this release) far fewer pairs teach both ways.

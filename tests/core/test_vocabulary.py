@@ -117,9 +117,7 @@ def test_a_bracketed_alias_is_learned_for_the_roster_when_it_abbreviates():
     assert model.teach_counts(np.array([0]), np.array([1]))[0] == 1
     # "advanced" only qualifies Excel: it is not a skill anyone can teach.
     assert model.teach_counts(np.array([2]), np.array([3]))[0] == 0
-    assert ("skills", "Site reliability engineering (SRE)", "Site reliability engineering") in (
-        roster.vocabulary.learned
-    )
+    assert ("skills", "SRE", "Site reliability engineering") in (roster.vocabulary.learned)
     assert lesson(people[0], people[1], roster) == ("Site reliability engineering (SRE)",)
 
 

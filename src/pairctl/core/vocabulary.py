@@ -67,8 +67,13 @@ def unversioned(text: str) -> str:
 
 def bracketed(text: str) -> tuple[str, ...]:
     """The comparison forms of what `text` holds in brackets: `Machine learning (ML)` -> ('ml',)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return tuple(k for k in (term_key(inner) for inner in _BRACKETS.findall(folded)) if k)
+    return tuple(k for k in map(term_key, _bracketed_text(text)) if k)
+
+
+def _bracketed_text(text: str) -> list[str]:
+    """What `text` holds in brackets, as written (NFKC-normalised)."""
+    found: list[str] = _BRACKETS.findall(unicodedata.normalize("NFKC", text))
+    return found
 
 
 def is_abbreviation(short: str, long: str) -> bool:
@@ -167,7 +172,8 @@ class Vocabulary:
     """Groups of canonical skill forms that earn partial credit for each other."""
     related_names: tuple[str, ...] = ()
     learned: tuple[tuple[str, str, str], ...] = ()
-    """(kind, alias as written, name) for each alias learned from the roster itself."""
+    """(kind, alias as written, name) for each alias learned from the roster itself:
+    ('skills', 'SRE', 'Site reliability engineering'), ('skills', 'Python 3', 'Python')."""
     distinct: tuple[frozenset[str], ...] = ()
     """Groups of comparison forms the settings say are not one (`[vocabulary] distinct`)."""
     built_in: bool = True
@@ -292,37 +298,40 @@ def _learn(
     someone wrote `Python`). An alias two spellings claim for different names is ambiguous and
     learned for neither; a spelling the settings or built-ins map already is left alone."""
     claims: dict[str, set[str]] = {}
-    shown: dict[str, tuple[str, str]] = {}
-    spellings = set(written)
+    shown: dict[str, str] = {}
+    # Sorted: which of several spellings is shown must not depend on the order of a set.
+    spellings = sorted(set(written))
     keys = {term_key(text) for text in spellings} | set(canonical)
     for text in spellings:
         main = term_key(text)
         base = unversioned(text)
         if base and base in keys:
-            target = canonical.get(base, base)
-            claims.setdefault(main, set()).add(target)
-            shown.setdefault(main, (text, target))
-        for alias in bracketed(text):
-            if not main or alias == main:
+            claims.setdefault(main, set()).add(canonical.get(base, base))
+            shown.setdefault(main, " ".join(text.split()))
+        inner = {term_key(part): " ".join(part.split()) for part in _bracketed_text(text)}
+        for alias, alias_text in inner.items():
+            if not main or not alias or alias == main:
                 continue
-            short, long = (alias, main) if len(alias) < len(main) else (main, alias)
+            main_text = _main_text(text)
+            if len(alias) < len(main):
+                short, long, short_text, long_text = alias, main, alias_text, main_text
+            else:
+                short, long, short_text, long_text = main, alias, main_text, alias_text
             if not is_abbreviation(short, long):
                 continue
             target = canonical.get(long, long)
             claims.setdefault(short, set()).add(target)
-            shown.setdefault(short, (text, target))
-            names.setdefault(target, _main_text(text) if long == main else long)
+            shown.setdefault(short, short_text)
+            names.setdefault(target, long_text)
     learned = []
-    bare = {term_key(t): " ".join(t.split()) for t in sorted(spellings)}
+    bare = {term_key(t): " ".join(t.split()) for t in spellings}
     for short, targets in sorted(claims.items()):
         if len(targets) != 1 or short in canonical:
             continue
         (target,) = targets
         canonical[short] = target
         origin[short] = "roster"
-        learned.append(
-            (kind, shown[short][0].strip(), names.get(target) or bare.get(target, target))
-        )
+        learned.append((kind, shown[short], names.get(target) or bare.get(target, target)))
     return learned
 
 
