@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
+from pathlib import Path
 
 from cli_helpers import read_csv_rows, run
 
@@ -153,8 +155,9 @@ def test_a_messy_roster_pairs_as_its_hand_cleaned_copy_does(tmp_path):
         runs[name] = json.loads(result.stdout)
     assert pairs_of(runs["messy"]) == pairs_of(runs["clean"])
     # Run info says what the roster itself taught the vocabulary.
-    assert "1 learned from the roster ('Python 3' = 'Python')" in (
-        runs["messy"]["run_info"]["Spellings counted as one"]
+    assert (
+        "1 learned from the roster ('Python 3' = 'Python')"
+        in (runs["messy"]["run_info"]["Spellings counted as one"])
     )
     both = runs["messy"]["metrics"]["both_teach_pct"]
     assert both == runs["clean"]["metrics"]["both_teach_pct"] == 100.0
@@ -169,3 +172,39 @@ def test_a_messy_roster_pairs_as_its_hand_cleaned_copy_does(tmp_path):
 
 def pairs_of(report) -> set[frozenset[str]]:
     return {frozenset(p["members"]) for p in report["pairs"]}
+
+
+def test_the_written_block_kept_whole_merges_a_generated_rosters_misspellings(tmp_path):
+    # Real skill names, a third of them misspelled: the suggestions, all kept, leave nothing
+    # to suggest, and the same people then teach each other at least as much.
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from bench_vocabulary import write_roster
+
+    roster = tmp_path / "roster.csv"
+    write_roster(roster, 60, seed=3, rate=0.33)
+    before = run("match", str(roster), "--solver", "exact", "--dry-run", "--json")
+    assert before.exit_code == 0, before.stderr
+    block = tmp_path / "suggested.toml"
+    found = run("vocabulary", str(roster), "--write", str(block), "--json")
+    groups = json.loads(found.stdout)["look_alikes"]
+    assert len(groups) >= 5
+    kept = re.sub(r"^# (\")", r"\1", block.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    settings = tmp_path / "kept.toml"
+    settings.write_text(kept, encoding="utf-8")
+    again = run("vocabulary", str(roster), "--config", str(settings), "--json")
+    assert json.loads(again.stdout)["look_alikes"] == []
+    after = run(
+        "match", str(roster), "--config", str(settings), "--solver", "exact", "--dry-run", "--json"
+    )
+    assert after.exit_code == 0, after.stderr
+    total = json.loads(after.stdout)["total_score"]
+    assert total > json.loads(before.stdout)["total_score"]
+    # A lesson now names what a misspelling stands for.
+    lessons = [
+        s
+        for p in json.loads(after.stdout)["pairs"]
+        for taught in p["lessons"]
+        for s in taught["skills"]
+    ]
+    spelled = {s["text"] for g in groups for s in g["spellings"][1:]}
+    assert any(s.endswith(")") and s.rsplit(" (", 1)[0] in spelled for s in lessons)
