@@ -24,6 +24,7 @@ from pairctl.shell.options import Given, duplicates_policy, merge, merged_mappin
 
 if TYPE_CHECKING:
     from pairctl.config import Settings
+    from pairctl.core.model import Roster
     from pairctl.roster.sources import Grid
 
 
@@ -171,22 +172,11 @@ def validate(given: Given, env: Environment, *, as_json: bool) -> None:
     from pairctl.errors import ConfigError
     from pairctl.output.json_out import findings_to_dict
     from pairctl.output.terminal import render_findings, render_settings
-    from pairctl.roster import read_roster
 
     settings: Settings | None = None
     try:
         settings = find_settings(given.roster, given.config)
-        with _columns_hint(given):
-            read = read_roster(
-                given.roster,
-                collect_problems=True,
-                sheet=given.sheet,
-                mapping=merged_mapping(given, settings),
-                blind=settings.blind,
-                stdin=_roster_stdin(given, env),
-                max_bytes=settings.max_input_bytes,
-                duplicates=duplicates_policy(given, settings),
-            )
+        read = _read_people(given, env, settings, collect_problems=True)
     except PairctlError as error:
         if as_json:
             # Scripts parse stdout: an unreadable roster is still one object saying why.
@@ -231,7 +221,6 @@ def vocabulary(
     from pairctl.output.terminal import render_settings
     from pairctl.output.vocabulary_toml import vocabulary_block
     from pairctl.output.vocabulary_view import render_vocabulary, vocabulary_to_dict
-    from pairctl.roster import read_roster
 
     if given is None:
         if not built_in or write is not None:
@@ -242,16 +231,7 @@ def vocabulary(
             render_vocabulary(env.out(), "", [], [], BUILT_IN)
         return
     settings = find_settings(given.roster, given.config)
-    with _columns_hint(given):
-        roster = read_roster(
-            given.roster,
-            sheet=given.sheet,
-            mapping=merged_mapping(given, settings),
-            blind=settings.blind,
-            stdin=_roster_stdin(given, env),
-            max_bytes=settings.max_input_bytes,
-            duplicates=duplicates_policy(given, settings),
-        ).with_vocabulary(settings.vocabulary)
+    roster = _read_people(given, env, settings).with_vocabulary(settings.vocabulary)
     found = roster_look_alikes(roster)
     same = counted_as_one(roster)
     shown_list = BUILT_IN if built_in else None
@@ -389,6 +369,26 @@ def init(env: Environment, folder: Path, *, force: bool) -> None:
         written = atomic_write_all(files, replace=force)
     for path in written:
         env.out().print(_plain_line(f"Wrote {path}"))
+
+
+def _read_people(
+    given: Given, env: Environment, settings: Settings, *, collect_problems: bool = False
+) -> Roster:
+    """The roster as `validate` and `vocabulary` read it: the options and settings merged, a
+    missing column's error ending with the `pairctl columns` hint."""
+    from pairctl.roster import read_roster
+
+    with _columns_hint(given):
+        return read_roster(
+            given.roster,
+            collect_problems=collect_problems,
+            sheet=given.sheet,
+            mapping=merged_mapping(given, settings),
+            blind=settings.blind,
+            stdin=_roster_stdin(given, env),
+            max_bytes=settings.max_input_bytes,
+            duplicates=duplicates_policy(given, settings),
+        )
 
 
 def _plain_line(text: str) -> Any:
