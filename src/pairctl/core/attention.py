@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations, permutations
+from itertools import combinations
 
 import numpy as np
 
@@ -152,7 +152,7 @@ def count_one_way(
     if not model.one_way_penalty:
         return None
     if one_way is None:
-        one_way = [_someone_one_way(model, g.members) for g in pairing.groups]
+        one_way = [not model.group_is_two_way(g.members) for g in pairing.groups]
     flagged = [g for g, bad in zip(pairing.groups, one_way, strict=True) if bad and not g.pinned]
     absent = {u.index for u in pairing.unmatched if u.absent}
     pinned = {m for g in pairing.groups if g.pinned for m in g.members}
@@ -163,15 +163,6 @@ def count_one_way(
         trios=sum(1 for g in flagged if len(g.members) == 3),
         fewest=fewest_one_way_pairs(given),
     )
-
-
-def _someone_one_way(model: ScoreModel, members: Sequence[int]) -> bool:
-    """Whether someone in the group teaches nobody in it or learns from nobody in it."""
-    links = list(permutations(members, 2))
-    teacher = np.array([x for x, _ in links], dtype=np.int64)
-    learner = np.array([y for _, y in links], dtype=np.int64)
-    teaches = model.teach_counts(teacher, learner) > 0
-    return any(not (teaches[teacher == m].any() and teaches[learner == m].any()) for m in members)
 
 
 def round_warnings(

@@ -454,6 +454,8 @@ def _match(
     unmatched: list[Unmatched] = []
     if odd == "trio" and loose:
         pairs, loose = _with_a_trio(canonical, pairs, loose, prefer=two_way)
+        if two_way is not None and n % 2:
+            pairs = _fewest_one_way_groups(canonical, pairs, two_way)
     elif loose and n % 2:
         unmatched.append(Unmatched(index=int(order[loose.pop(0)]), reason=ODD_LEFT_OUT))
     unmatched += [Unmatched(index=int(order[p]), reason=_TAKEN) for p in loose]
@@ -627,6 +629,9 @@ def _with_a_trio(
     for person in loose:
         them = np.full(len(pairs), person, dtype=np.int64)
         ok = ~(model.is_blocked(them, a) | model.is_blocked(them, b))
+        if prefer is not None and (ok & _trio_two_way(model, them, a, b)).any():
+            # Two-way pairs required: a seat where the trio stays two-way comes first.
+            ok &= _trio_two_way(model, them, a, b)
         if ok.any():
             fit = np.where(ok, score(them, a) + score(them, b), -np.inf)
             best = int(np.argmax(fit))
@@ -647,6 +652,48 @@ def _with_a_trio(
                 p for p in everyone if p not in placed and p not in left
             ]
     return pairs, loose
+
+
+def _trio_two_way(model: ScoreModel, person: IntArray, a: IntArray, b: IntArray) -> BoolArray:
+    """For each pair (a, b): would the trio with `person` be two-way (`group_is_two_way`)?"""
+
+    def teaches(x: IntArray, y: IntArray) -> BoolArray:
+        result: BoolArray = model.teach_counts(x, y) > 0
+        return result
+
+    pa, ap, pb, bp = teaches(person, a), teaches(a, person), teaches(person, b), teaches(b, person)
+    ab, ba = teaches(a, b), teaches(b, a)
+    result: BoolArray = (pa | pb) & (ap | bp) & (ab | ap) & (ba | pa) & (ba | bp) & (ab | pb)
+    return result
+
+
+def _fewest_one_way_groups(
+    model: ScoreModel, groups: list[list[int]], two_way: Allowed
+) -> list[list[int]]:
+    """With two-way pairs required and a trio: up to `_TRIO_SEARCH` people, the groups of
+    the same people with the fewest one-way groups (every allowed trio tried, the rest paired
+    two-way first); above that, or when none is one-way, `groups` as they are."""
+    everyone = sorted(x for g in groups for x in g)
+
+    def one_way(group: Sequence[int]) -> int:
+        return int(not model.group_is_two_way(group))
+
+    fewest = sum(map(one_way, groups))
+    if fewest == 0 or len(everyone) > _TRIO_SEARCH:
+        return groups
+    best = groups
+    for trio in combinations(everyone, 3):
+        x, y, z = (np.array([v], dtype=np.int64) for v in trio)
+        if (model.is_blocked(x, y) | model.is_blocked(y, z) | model.is_blocked(x, z))[0]:
+            continue
+        rest = [p for p in everyone if p not in trio]
+        found = _allowed_matching(model, rest, prefer=two_way)
+        if 2 * len(found) < len(rest):
+            continue
+        count = one_way(trio) + sum(map(one_way, found))
+        if count < fewest:
+            best, fewest = [*found, list(trio)], count
+    return best
 
 
 def match_with_pins(

@@ -272,6 +272,16 @@ class ScoreModel:
         `ONE_WAY_PENALTY` (or, with `required=False`, nothing extra)."""
         return replace(self, one_way_penalty=ONE_WAY_PENALTY if required else 0.0)
 
+    def group_is_two_way(self, members: Sequence[int]) -> bool:
+        """Whether everyone in the group teaches someone in it and learns from someone in it:
+        what "two-way" means for a group everywhere (flags, warnings, `--two-way require`).
+        For a pair it is `is_two_way`; a trio may be two-way around a circle."""
+        links = [(x, y) for x in members for y in members if x != y]
+        teacher = np.array([x for x, _ in links], dtype=np.int64)
+        learner = np.array([y for _, y in links], dtype=np.int64)
+        teaches = self.teach_counts(teacher, learner) > 0
+        return all(teaches[teacher == m].any() and teaches[learner == m].any() for m in members)
+
     def is_two_way(self, a: IntArray, b: IntArray) -> BoolArray:
         """For each pair: does each of the two teach the other something?"""
         a = np.asarray(a, dtype=np.int64)
