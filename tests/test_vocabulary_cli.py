@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from cli_helpers import read_csv_rows, run
 
 ROSTER = (
@@ -208,3 +209,42 @@ def test_the_written_block_kept_whole_merges_a_generated_rosters_misspellings(tm
     ]
     spelled = {s["text"] for g in groups for s in g["spellings"][1:]}
     assert any(s.endswith(")") and s.rsplit(" (", 1)[0] in spelled for s in lessons)
+
+
+@pytest.mark.parametrize(
+    ("settings", "needle"),
+    [
+        ("[vocabulary]\nskills = 3\n", "[vocabulary.skills] must be a table"),
+        ('[vocabulary]\nbuiltin = "yes"\n', "vocabulary.builtin must be true or false"),
+        ('[vocabulary]\ndistinct = ["Scala"]\n', "vocabulary.distinct must be a list of lists"),
+        ("[vocabulary.skills]\nPython = 3\n", "vocabulary.skills.Python must be a list"),
+        ('[vocabulary.related]\ng = ["Python"]\n', "a group needs at least two different skills"),
+        ("[weights]\nrelated = 2\n", "weights.related must be 0 or from 0.001 to 1"),
+        ("[vocabulary]\nsynonyms = {}\n", "unknown key vocabulary.synonyms"),
+        ('[rules]\ntwo_way = "always"\n', "rules.two_way must be one of prefer, require"),
+    ],
+)
+def test_a_bad_vocabulary_setting_is_one_line_and_exit_4(tmp_path, settings, needle):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    config.write_text(settings, encoding="utf-8")
+    result = run("match", str(roster), "--config", str(config), "--dry-run")
+    assert result.exit_code == 4, result.stderr
+    assert needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_related_group_nobody_writes_is_a_validate_warning(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    config.write_text(
+        '[vocabulary.related]\nmoney = ["Budgeting", "Forecastng", "Bookkeeping"]\n',
+        encoding="utf-8",
+    )
+    result = run("validate", str(roster), "--config", str(config), "--json")
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["topic"] == "related skills"]
+    assert [f["message"] for f in findings] == [
+        "[vocabulary.related] money: 2 of its 3 skills are written by nobody on this roster"
+    ]

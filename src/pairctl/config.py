@@ -254,10 +254,12 @@ def _vocabulary(shown: str, table: dict[str, Any]) -> VocabularyTable:
         raise ConfigError(
             f"{shown}: vocabulary.builtin must be true or false, not {_shown_value.repr(built_in)}"
         )
-    lists = {
-        name: _spelling_lists(shown, f"vocabulary.{name}", _table(shown, table, name))
-        for name in ("skills", "specialties", "related")
-    }
+    lists = {}
+    for name in ("skills", "specialties", "related"):
+        part = table.get(name, {})
+        if not isinstance(part, dict):
+            raise ConfigError(f"{shown}: [vocabulary.{name}] must be a table")
+        lists[name] = _spelling_lists(shown, f"vocabulary.{name}", part)
     distinct = table.get("distinct", [])
     if not isinstance(distinct, list) or not all(
         isinstance(group, list) and len(group) >= 2 and all(isinstance(s, str) for s in group)
@@ -282,15 +284,17 @@ def _vocabulary(shown: str, table: dict[str, Any]) -> VocabularyTable:
 
 
 def _spelling_lists(shown: str, where: str, table: dict[str, Any]) -> dict[str, list[str]]:
+    """Name -> its spellings (one spelling may be given as a plain string)."""
+    lists = {}
     for name, spellings in table.items():
-        if isinstance(spellings, str):
-            table[name] = [spellings]
-        elif not isinstance(spellings, list) or not all(isinstance(s, str) for s in spellings):
+        given = [spellings] if isinstance(spellings, str) else spellings
+        if not isinstance(given, list) or not all(isinstance(s, str) for s in given):
             raise ConfigError(
                 f"{shown}: {_key(where + '.', name)} must be a list of spellings, e.g. "
                 '["ML", "machine-learning"]'
             )
-    return {name: list(spellings) for name, spellings in table.items()}
+        lists[name] = list(given)
+    return lists
 
 
 def _columns(shown: str, table: dict[str, Any]) -> tuple[dict[str, str], list[str], str | None]:

@@ -63,7 +63,8 @@ def a_teaches_b(roster: Roster) -> float:
 def test_spellings_of_one_skill_count_once(teaches, wants):
     roster = two_people(teaches, wants)
     assert a_teaches_b(roster) == 1
-    assert lesson(roster.people[0], roster.people[1], roster) != ()
+    # The sheet shows the teacher's own spelling.
+    assert lesson(roster.people[0], roster.people[1], roster) == (teaches,)
 
 
 @pytest.mark.parametrize(("teaches", "wants"), NEVER)
@@ -177,3 +178,65 @@ def test_every_built_in_spelling_folds_to_its_own_entry():
     for name, spellings in BUILT_IN.items():
         for spelling in (name, *spellings):
             assert keys.setdefault(term_key(spelling), name) == name, spelling
+
+
+def three_people(*cells: tuple[str, str]) -> Roster:
+    people = tuple(
+        Person(key=f"p{i}", name=f"P{i}", specialty=f"S{i}", skills=(skills,), wants=(wants,))
+        for i, (skills, wants) in enumerate(cells)
+    )
+    return Roster(people=people, has_skills=True, has_wants=True).with_vocabulary(None)
+
+
+@pytest.mark.parametrize(
+    ("qualified", "other", "wanted"),
+    [
+        ("Java (JavaScript)", "JavaScript", "Java"),
+        ("GitHub (Git)", "GitHub", "Git"),
+        ("SwiftUI (Swift)", "SwiftUI", "Swift"),
+        ("Azure DevOps (Azure)", "Azure DevOps", "Azure"),
+    ],
+)
+def test_a_bracket_that_only_qualifies_never_merges_two_skills_roster_wide(
+    qualified, other, wanted
+):
+    # Someone writes "Java (JavaScript)": a JavaScript teacher still cannot teach Java.
+    roster = three_people((qualified, "x"), (other, "y"), ("y", wanted))
+    model = score_roster(roster)
+    assert model.teach_counts(np.array([1]), np.array([2]))[0] == 0
+    assert roster.vocabulary.learned == ()
+
+
+def test_numbered_standards_stay_apart_beside_their_bare_name():
+    roster = three_people(("ISO 9001", "x"), ("ISO", "ISO 27001"), ("IFRS 16", "IFRS 9"))
+    keys = {roster.vocabulary.skills.key(s) for s in ("ISO 9001", "ISO 27001", "ISO")}
+    assert len(keys) == 3
+    assert roster.vocabulary.skills.key("IFRS 16") != roster.vocabulary.skills.key("IFRS 9")
+
+
+def test_the_music_sharp_sign_is_csharp_and_a_letter_and_dot_is_not_a_list_marker():
+    assert term_key("C\u266f") == term_key("C#") != term_key("C")
+    assert term_key("a) SQL") == "sql"
+    assert term_key("C. elegans") == "celegans"
+
+
+def test_one_skill_spelled_three_ways_is_one_lesson():
+    people = (
+        Person(
+            key="a",
+            name="A",
+            specialty="S1",
+            skills=("Machine learning (ML)", "ML", "machine-learning"),
+            wants=("x",),
+        ),
+        Person(key="b", name="B", specialty="S2", skills=("x",), wants=("ML", "Machine learning")),
+    )
+    roster = Roster(people=people, has_skills=True, has_wants=True).with_vocabulary(None)
+    assert lesson(people[0], people[1], roster) == ("Machine learning (ML)",)
+    assert score_roster(roster).teach_counts(np.array([0]), np.array([1]))[0] == 1
+
+
+def test_a_name_already_in_brackets_is_not_shown_twice():
+    vocabulary = build_vocabulary()
+    assert vocabulary.specialties.shown("UX (User experience)") == "UX (User experience)"
+    assert vocabulary.specialties.shown("UX") == "UX (User experience)"

@@ -185,9 +185,11 @@ def round_warnings(
         1 for g, repeat in zip(pairing.groups, repeats, strict=True) if repeat and not g.pinned
     )
     if repeated:
+        # With two-way pairs required, a repeat may be what avoided a one-way pair.
+        other = "no two-way partner" if one_way is not None else "no other partner"
         warnings.append(
-            f"{plural(repeated, 'group')} had to repeat an earlier round's pair: no other "
-            "partner was possible for them"
+            f"{plural(repeated, 'group')} had to repeat an earlier round's pair: {other} "
+            "was possible for them"
         )
     people = roster.people
     warnings += [

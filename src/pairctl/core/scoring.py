@@ -537,13 +537,17 @@ def lesson(teacher: Person, learner: Person, roster: Roster) -> tuple[str, ...]:
             skills.shown(s) for s in offered if skills.key(s) in mine and skills.key(s) not in own
         )
     wanted = _want_set(learner, roster)
-    taught = [s for s in offered if skills.key(s) in wanted]
+    # One line per skill, however many ways the teacher spelled it ("ML; Machine learning").
+    firsts = {skills.key(s): s for s in reversed(offered)}
+    taught = [s for s in offered if skills.key(s) in wanted and firsts[skills.key(s)] is s]
     mine = _teach_set(teacher, roster)
     related = []
+    seen: set[str] = set()
     for item in learner.wants:
         key = skills.key(item)
-        if key in mine:
+        if key in mine or key in seen:
             continue
+        seen.add(key)
         near = [
             s for s in offered if any({key, skills.key(s)} <= g for g in roster.vocabulary.related)
         ]

@@ -87,7 +87,8 @@ def counted_as_one(roster: Roster) -> list[CountedAsOne]:
         for text, people in written(roster, kind).items():
             terms.setdefault(lookup.key(text), []).append((text, people))
         for key, spellings in sorted(terms.items()):
-            if len(spellings) < 2:
+            # Blank once folded ("()", a lone bullet): no term at all.
+            if len(spellings) < 2 or not key:
                 continue
             ordered = sorted(spellings, key=lambda s: (-s[1], s[0]))
             name = lookup.names.get(key, ordered[0][0])

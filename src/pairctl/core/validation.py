@@ -61,6 +61,7 @@ def check_roster(roster: Roster) -> list[Finding]:
                 )
             )
     found += _spelling_findings(roster)
+    found += _related_findings(roster)
     codes = specialty_codes(people, roster.vocabulary.specialties)
     code, count = largest_specialty(codes)
     if 2 * count > len(people):
@@ -74,6 +75,30 @@ def check_roster(roster: Roster) -> list[Finding]:
             )
         )
     return found
+
+
+def _related_findings(roster: Roster) -> list[Finding]:
+    """A `[vocabulary.related]` group whose skills nobody on the roster writes does nothing:
+    most likely a misspelt entry."""
+    skills = roster.vocabulary.skills
+    written = {
+        skills.key(s)
+        for p in roster.people
+        for s in (*p.skills, *p.wants, *(() if roster.has_skills else (p.specialty,)))
+    }
+    findings = []
+    for name, group in zip(roster.vocabulary.related_names, roster.vocabulary.related, strict=True):
+        missing = len(group - written)
+        if missing:
+            findings.append(
+                Finding(
+                    "warning",
+                    "related skills",
+                    f"[vocabulary.related] {name}: {missing} of its {len(group)} skills "
+                    "are written by nobody on this roster",
+                )
+            )
+    return findings
 
 
 def _spelling_findings(roster: Roster) -> list[Finding]:

@@ -22,15 +22,18 @@ from dataclasses import dataclass, field
 from functools import cache
 
 # A leading bullet or list marker: "• GDPR", "- Python", "1. Excel", "a) SQL".
+# A letter marker needs its bracket ("a) SQL"): "C. Sharp" may be a name.
 _MARKER = re.compile(
-    r"^\s*(?:[\u2022\u00b7\u25e6\u25aa\u25ab\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u25ba\u25b8\u27a2\u27a4\u2713\u2714*\-\u2013\u2014]+\s*|\(?(?:\d{1,2}|[a-z])[.)]\s+)"
+    r"^\s*(?:[\u2022\u00b7\u25e6\u25aa\u25ab\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u25ba\u25b8\u27a2\u27a4\u2713\u2714*\-\u2013\u2014]+\s*|\(?\d{1,2}[.)]\s+|\(?[a-z]\)\s+)"
 )
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 # Everything but letters, digits, '#', '+' and '&' separates words. '#' and '+' make C# and C++;
 # '&' is read as "and".
 _SEPARATORS = re.compile(r"[^\w#+&]+|_+")
 # A last word that is a version: " 3", " 3.11", " v2", " 2016", " 8+", " 3.x".
-_VERSION = re.compile(r"(?<=\S)\s+[vV]?\d+(?:\.\d+)*(?:\.[xX])?\+?\s*$")
+# Not " 9001" or " 27001" (ISO 9001 and ISO 27001 are two standards), nor " 16" (IFRS 16):
+# one digit, a v-number or a year, each with dotted parts.
+_VERSION = re.compile(r"(?<=\S)\s+(?:[vV]\d+|\d|(?:19|20)\d\d)(?:\.\d+)*(?:\.[xX])?\+?\s*$")
 _LONGEST_ALIAS = 6
 
 
@@ -41,7 +44,8 @@ def term_words(text: str) -> tuple[str, ...]:
     brackets dropped (see `bracketed` for how it is used); `&` read as "and"; every character
     other than a letter, a digit, `#` or `+` a word break.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC leaves the music sharp sign alone: C♯ is C#.
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("\u266f", "#")
     folded = _MARKER.sub("", folded, count=1)
     without = _BRACKETS.sub(" ", folded)
     if without.strip():
@@ -157,7 +161,7 @@ class Lookup:
         maps it to another one: `ML (Machine learning)`."""
         key = term_key(text)
         target = self.canonical.get(key, key)
-        if target == key or target not in self.names:
+        if target == key or target not in self.names or target in bracketed(text):
             return text.strip()
         return f"{text.strip()} ({self.names[target]})"
 
@@ -317,7 +321,7 @@ def _learn(
                 short, long, short_text, long_text = alias, main, alias_text, main_text
             else:
                 short, long, short_text, long_text = main, alias, main_text, alias_text
-            if not is_abbreviation(short, long):
+            if not _learnable(short, long, short_text, long_text):
                 continue
             target = canonical.get(long, long)
             claims.setdefault(short, set()).add(target)
@@ -333,6 +337,19 @@ def _learn(
         origin[short] = "roster"
         learned.append((kind, shown[short], names.get(target) or bare.get(target, target)))
     return learned
+
+
+def _learnable(short: str, long: str, short_text: str, long_text: str) -> bool:
+    """Whether a bracketed alias may stand for its name roster-wide: the short side written in
+    capitals (`ML`, `SRE`, `K8S`) and abbreviating the long side without being the start of
+    it or of one of its words (`Java (JavaScript)`, `GitHub (Git)`, `SwiftUI (Swift)` teach
+    nothing: those are two skills each)."""
+    letters = [c for c in short_text if c.isalpha()]
+    if not letters or not all(c.isupper() for c in letters):
+        return False
+    if long.startswith(short) or any(w.startswith(short) for w in term_words(long_text)):
+        return False
+    return is_abbreviation(short, long)
 
 
 def _main_text(text: str) -> str:
