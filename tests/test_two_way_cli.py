@@ -69,3 +69,23 @@ def test_a_forced_one_way_pair_is_flagged_warned_and_scored_as_what_it_brings(tm
         "taking part avoids it (fewest possible: 1)"
     ]
     assert data["run_info"]["Two-way pairs"].startswith("required")
+
+
+def test_with_history_a_repeat_is_made_rather_than_a_one_way_pair_and_said_so(tmp_path):
+    # A-B and C-D are the only two-way pairs, and both were made last round: require repeats
+    # them instead of making one-way pairs, and the warning says why.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Specialty,Skills,Wants to learn\nA,S1,x,y\nB,S2,y,x\nC,S3,z,w\nD,S4,w,z\n",
+        encoding="utf-8",
+    )
+    last = tmp_path / "last.csv"
+    last.write_text("A,B\nC,D\n", encoding="utf-8")
+    made, data = pairs(roster, "--two-way", "require", "--history", str(last), "--dry-run")
+    assert made == {frozenset({"A", "B"}), frozenset({"C", "D"})}
+    assert (
+        "2 groups had to repeat an earlier round's pair: no two-way partner was possible for them"
+        in data["warnings"]
+    )
+    made, data = pairs(roster, "--history", str(last), "--dry-run")
+    assert frozenset({"A", "B"}) not in made

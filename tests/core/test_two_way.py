@@ -148,7 +148,7 @@ def test_explain_says_a_one_way_pair_was_made_only_because_none_avoids_it():
     pairing = match(model, keys_of(roster))
     (partner,), _ = explain(roster, model, pairing, 2, {}, {})
     assert partner.key == "D"
-    assert "no pairing of the people taking part avoids this one" in partner.verdict
+    assert "found no pairing of the people taking part that avoids it" in partner.verdict
     (partner,), _ = explain(roster, model, pairing, 0, {}, {})
     assert partner.key == "B" and partner.verdict == "chosen"
     loose = model.requiring_two_way(False)

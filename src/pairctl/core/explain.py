@@ -18,8 +18,8 @@ _SUGGESTIONS = 3
 _TIE = 1e-9
 # With two-way pairs required (--two-way require), a pair in which someone teaches nothing.
 _ONE_WAY_CHOSEN = (
-    "chosen, although one-way (someone teaches nothing): two-way pairs are required, and no "
-    "pairing of the people taking part avoids this one"
+    "chosen, although one-way (someone teaches nothing): two-way pairs are required, and the "
+    "matcher found no pairing of the people taking part that avoids it"
 )
 _ONE_WAY_PASSED = (
     "one-way (someone would teach nothing): two-way pairs are required, so such a pair is made "
