@@ -71,20 +71,25 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     """The quality figure for `pairing` of the roster `model` scores.
 
     The share is taken after adding back the penalty no pairing can avoid, so a roster where
-    one specialty holds most people is judged on what the matcher could influence. With
-    two-way pairs required, the same goes for the pairing's one-way pairs (see `_one_way`).
+    one specialty holds most people is judged on what the matcher could influence.
+
+    With two-way pairs required, both sides are the plain score (the steering penalty taken
+    out): the pairing's total against the exact optimum under the same rule (the penalised
+    optimum has the fewest one-way pairs, and among those the best plain total), or against
+    the plain assignment bound, which no pairing, rule or not, can exceed. Adding the penalty
+    back to a penalised bound instead would be sound but far too loose to mean anything.
     """
     n = model.size
-    # The reference is shown without the two-way penalty, as the pairs' scores are.
-    shift = model.one_way_penalty * _one_way(model, pairing)
-    offset = unavoidable_penalty(model) + shift
+    offset = unavoidable_penalty(model)
+    objective = pairing.objective + model.one_way_penalty * _one_way(model, pairing)
+    plain = model.requiring_two_way(False)
     if pairing.solver == "exact":
-        return _quality("exact", pairing.objective, pairing.objective, offset, shift)
+        return _quality("exact", objective, objective, offset)
     if n <= EXACT_QUALITY_LIMIT:
-        best = pairs_total(model, exact(model))
-        return _quality("exact", best, pairing.objective, offset, shift)
+        best = pairs_total(plain, exact(model))
+        return _quality("exact", best, objective, offset)
     if n <= BOUND_LIMIT:
-        return _quality("bound", assignment_bound(model), pairing.objective, offset, shift)
+        return _quality("bound", assignment_bound(plain), objective, offset)
     return NOT_MEASURED
 
 
@@ -93,11 +98,7 @@ def _one_way(model: ScoreModel, pairing: Pairing) -> int:
     are required): each pair the matcher made, and of a trio its best link, as the objective
     counts them (`matching_total`).
 
-    Adding `one_way_penalty` per such pair to both the objective and the reference is still
-    a fair comparison: the reference R is the best penalised total, so any pairing with at
-    most k one-way pairs scores at most R + penalty * k without the penalty, which is what
-    the pairing, k one-way pairs included, is measured against. Without it, one-way pairs no
-    pairing avoids would turn the figure negative.
+    The objective's plain total is then `objective + one_way_penalty * k`.
 
     `model` scores the people the matcher was free to pair (pinned pairs and people out this
     round aside, as the pipeline passes it) or the whole roster; the pairing's indices are
@@ -122,9 +123,7 @@ def _one_way(model: ScoreModel, pairing: Pairing) -> int:
     return count
 
 
-def _quality(
-    reference: Reference, value: float, objective: float, offset: float, shift: float = 0.0
-) -> Quality:
+def _quality(reference: Reference, value: float, objective: float, offset: float) -> Quality:
     base = value + offset
     percent = 100.0 * (objective + offset) / base if base > 0 else None
-    return Quality(reference, value + shift, percent)
+    return Quality(reference, value, percent)
