@@ -77,6 +77,43 @@ def match(
 
 
 @app.command(cls=Command)
+@takes(*READING, *PEOPLE, *ROUND, roster_last=True)
+def check(
+    given: Given,
+    env: Environment,
+    pairs: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PAIRS",
+            help="The pairing to check: a pairctl sheet (.xlsx .csv .json) as edited, or a CSV "
+            "of two or three person keys per row.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Also write the checked pairing as a fresh sheet (.xlsx .csv .json), flags "
+            "recomputed: this round's sheet and the next round's history.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Quiet = False,
+    as_json: Json = False,
+    force: Force = False,
+) -> None:
+    """Check an edited pairing against the roster, the rules and the history.
+
+    Exit 0 when it breaks no rule, 3 when it does (one line per problem, then the summary).
+    """
+    delivery = commands.Delivery(output, output is None, force, quiet, False, as_json)
+    commands.check(given, env, str(pairs), delivery)
+
+
+@app.command(cls=Command)
 @takes(*READING, *PEOPLE, *ROUND)
 def explain(
     given: Given,

@@ -22,9 +22,9 @@ from pairctl.core.scoring import ScoreModel, score_roster
 from pairctl.core.spelling_check import roster_look_alikes, spelling_warnings
 from pairctl.errors import RosterError
 from pairctl.roster import read_roster
-from pairctl.roster.history import drift_warning, read_history
+from pairctl.roster.history import drift_warning, read_history, recorded_groups
 from pairctl.roster.managers import Managers, manager_warnings, resolve_managers
-from pairctl.roster.pair_list import check_pins, read_pair_list
+from pairctl.roster.pair_list import check_pins, read_key_groups, read_pair_list
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class RoundRequest:
     duplicates: str = "error"
     two_way: str = "prefer"
     """prefer, or require: a pair in which someone teaches nothing only when forced."""
+    keep: tuple[str, ...] = ()
+    """Pairing sheets whose groups marked Keep = yes are fixed (--keep)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class PlannedRound:
     roster: Roster
     model: ScoreModel
     """Scores the whole roster, carrying the rules (with their reasons) and the history."""
-    pins: list[tuple[int, int]]
+    pins: list[tuple[int, ...]]
+    """Groups fixed before the rest was paired (--pin, --keep): pairs or trios."""
     absent: dict[int, str]
     earlier_pairs: int
     pairing: Pairing
@@ -111,18 +114,30 @@ def _best_manager_column(
 _MANAGERISH = re.compile(r"manager|supervisor|reports\W*to|line\W*manager|boss")
 
 
-def plan_round(
-    request: RoundRequest,
-    settings: Settings,
-    today: dt.date,
-    progress: Callable[[int], AbstractContextManager[Progress]],
-    stdin: BinaryIO | None = None,
-) -> PlannedRound:
-    """Read the roster and every list, build the rules into the score model, pair, measure.
+@dataclass(frozen=True)
+class PreparedRound:
+    """A round ready to pair: the roster, its score model with the rules and history, the
+    fixed groups and who is out."""
 
-    `progress(people)` gives a context manager yielding a step callback (a spinner on a
-    terminal, nothing otherwise). `stdin` holds the roster's bytes when the roster is `-`;
-    nothing here reads the process's own standard input.
+    roster: Roster
+    model: ScoreModel
+    pins: list[tuple[int, ...]]
+    absent: dict[int, str]
+    earlier_pairs: int
+    managers: Managers | None
+
+    @property
+    def keys(self) -> list[str]:
+        return [p.key for p in self.roster.people]
+
+
+def prepare_round(
+    request: RoundRequest, settings: Settings, today: dt.date, stdin: BinaryIO | None = None
+) -> PreparedRound:
+    """Read the roster and every list and build the rules and history into the score model.
+
+    `stdin` holds the roster's bytes when the roster is `-`; nothing here reads the
+    process's own standard input.
     """
     roster = read_roster(
         request.roster,
@@ -154,23 +169,19 @@ def plan_round(
         model = model.with_blocked(reasons)
     pins = check_pins(
         [
-            pair
-            for path in request.pin
-            for pair in read_pair_list(path, keys, settings.max_input_bytes)
+            *(
+                group
+                for path in request.pin
+                for group in read_key_groups(path, keys, settings.max_input_bytes, most=3)
+            ),
+            *(group for path in request.keep for group in kept_groups(path, keys, settings)),
         ],
         reasons,
         keys,
     )
     absent = taking_no_part(roster.people, today)
-    taking_part = len(keys) - len(absent)
-    if taking_part < 2:
-        counted = "nobody takes" if not taking_part else "only 1 person takes"
-        raise RosterError(
-            f"{request.roster}: {counted} part this round ({len(absent)} of {len(keys)} "
-            "inactive or away); pairing needs at least 2"
-        )
-    for a, b in pins:
-        for person in (a, b):
+    for group in pins:
+        for person in group:
             if person in absent:
                 raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
     names = [p.name for p in roster.people]
@@ -186,10 +197,73 @@ def plan_round(
         model = model.with_repeats(np.array(earlier, dtype=np.int64))
     if older and settings.older_penalty:
         model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
-    with progress(len(keys)) as step:
+    return PreparedRound(
+        roster=roster,
+        model=model,
+        pins=pins,
+        absent=absent,
+        earlier_pairs=len({(min(a, b), max(a, b)) for a, b in earlier}),
+        managers=managers,
+    )
+
+
+def kept_groups(
+    path: str, keys: list[str], settings: Settings
+) -> list[tuple[tuple[int, ...], str]]:
+    """The groups a pairing sheet marks Keep = yes (--keep), as pins: indices and place. A
+    kept group naming someone no longer on the roster is an error naming the row."""
+    from pathlib import Path
+
+    from pairctl.roster.keys import key_lookup
+
+    index, fold = key_lookup(keys)
+    shown, groups = recorded_groups(Path(path), settings.max_input_bytes)
+    kept = []
+    for group in groups:
+        if not group.keep:
+            continue
+        place = f"{shown} row {group.row} (--keep)"
+        members = []
+        for key, _ in group.members:
+            if fold(key) not in index:
+                raise RosterError(f"{place}: no one on the roster has the key {key!r}")
+            members.append(index[fold(key)])
+        if len(members) < 2:
+            raise RosterError(f"{place}: a kept group needs at least two people")
+        kept.append((tuple(members), place))
+    if not kept:
+        raise RosterError(
+            f"{shown}: no group is marked Keep = yes (--keep): type yes in the Keep column of "
+            "the groups to keep"
+        )
+    return kept
+
+
+def plan_round(
+    request: RoundRequest,
+    settings: Settings,
+    today: dt.date,
+    progress: Callable[[int], AbstractContextManager[Progress]],
+    stdin: BinaryIO | None = None,
+) -> PlannedRound:
+    """Prepare the round, pair it, measure.
+
+    `progress(people)` gives a context manager yielding a step callback (a spinner on a
+    terminal, nothing otherwise).
+    """
+    ready = prepare_round(request, settings, today, stdin)
+    taking_part = len(ready.keys) - len(ready.absent)
+    if taking_part < 2:
+        counted = "nobody takes" if not taking_part else "only 1 person takes"
+        raise RosterError(
+            f"{request.roster}: {counted} part this round ({len(ready.absent)} of "
+            f"{len(ready.keys)} inactive or away); pairing needs at least 2"
+        )
+    model, pins, absent = ready.model, ready.pins, ready.absent
+    with progress(len(ready.keys)) as step:
         pairing = match_with_pins(
             model,
-            keys,
+            ready.keys,
             pins,
             absent,
             seed=request.seed,
@@ -198,19 +272,78 @@ def plan_round(
             progress=step,
         )
         step("measuring quality")
-        # Judged on the people the matcher was free to pair (pinned pairs were given).
-        pinned = {p for pair in pins for p in pair}
+        # Judged on the people the matcher was free to pair (pinned groups were given).
+        pinned = {p for group in pins for p in group}
         free = np.array(
-            [i for i in range(len(keys)) if i not in pinned and i not in absent], dtype=np.int64
+            [i for i in range(len(ready.keys)) if i not in pinned and i not in absent],
+            dtype=np.int64,
         )
         quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
     return PlannedRound(
-        roster=roster,
+        roster=ready.roster,
         model=model,
         pins=pins,
         absent=absent,
-        earlier_pairs=len({(min(a, b), max(a, b)) for a, b in earlier}),
+        earlier_pairs=ready.earlier_pairs,
         pairing=pairing,
         quality=quality,
-        managers=managers,
+        managers=ready.managers,
     )
+
+
+@dataclass(frozen=True)
+class CheckedRound:
+    """A pairing read from a file and checked: the round as `match` would report it, and
+    every rule the pairing breaks."""
+
+    planned: PlannedRound
+    problems: tuple[str, ...]
+
+
+def check_round(
+    request: RoundRequest,
+    settings: Settings,
+    today: dt.date,
+    pairs_path: str,
+    stdin: BinaryIO | None = None,
+) -> CheckedRound:
+    """Prepare the round as `match` does, read the pairing `pairs_path` and check it."""
+    from pathlib import Path
+
+    from pairctl.core.checking import WrittenGroup, check_pairing
+    from pairctl.roster.keys import key_lookup
+
+    ready = prepare_round(request, settings, today, stdin)
+    index, fold = key_lookup(ready.keys)
+    shown, recorded = recorded_groups(Path(pairs_path), settings.max_input_bytes, 3)
+    written = []
+    for number, group in enumerate(recorded):
+        found = [index.get(fold(key)) for key, _ in group.members]
+        unknown = tuple(
+            key for (key, _), at in zip(group.members, found, strict=True) if at is None
+        )
+        if number == 0 and len(unknown) == len(found) and not shown.endswith((".xlsx", ".json")):
+            continue  # a plain CSV's header row: no key in it is anyone's
+        written.append(
+            WrittenGroup(
+                members=tuple(at for at in found if at is not None),
+                place=f"{shown} row {group.row}",
+                unknown=unknown,
+            )
+        )
+    checked = check_pairing(ready.roster, ready.model, written, ready.absent, odd=request.odd)
+    free = np.array([i for i in range(len(ready.keys)) if i not in ready.absent], dtype=np.int64)
+    quality = (
+        assess(ready.model.permuted(free), checked.pairing) if len(free) >= 2 else NOT_MEASURED
+    )
+    planned = PlannedRound(
+        roster=ready.roster,
+        model=ready.model,
+        pins=[],
+        absent=ready.absent,
+        earlier_pairs=ready.earlier_pairs,
+        pairing=checked.pairing,
+        quality=quality,
+        managers=ready.managers,
+    )
+    return CheckedRound(planned=planned, problems=checked.problems)

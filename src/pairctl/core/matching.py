@@ -699,7 +699,7 @@ def _fewest_one_way_groups(
 def match_with_pins(
     model: ScoreModel,
     keys: Sequence[str],
-    pins: Sequence[tuple[int, int]],
+    pins: Sequence[Sequence[int]],
     absent: Mapping[int, str] | None = None,
     **options: Any,
 ) -> Pairing:

@@ -147,19 +147,40 @@ def _same_name(written: str, name: str) -> bool:
     return plain(written) in (plain(name), plain(safe_cell(name)))
 
 
-def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
-    """The groups one history file records: (key, name) of each member; the name is empty
-    where the file gives none."""
+class RecordedGroup(NamedTuple):
+    """One group a pairing file records, as written."""
+
+    members: list[tuple[str, str]]
+    """(key, name) of each member; the name is empty where the file gives none."""
+    row: int
+    """Its 1-based row in the file (its place in a JSON file's `pairs`)."""
+    keep: bool = False
+    """The coordinator typed yes (or y, x, true, 1) in the sheet's Keep column."""
+
+
+_KEEP = frozenset({"yes", "y", "x", "true", "1", "keep", "ja", "oui", "sí", "si"})
+
+
+def recorded_groups(
+    path: Path, max_bytes: int, plain_columns: int = 2
+) -> tuple[str, list[RecordedGroup]]:
+    """The file's name as shown, and the groups it records: pairctl's own sheets (xlsx, csv,
+    json) or a plain CSV whose rows hold up to `plain_columns` keys (a header row, if any,
+    is a row whose keys match nobody)."""
     shown, data = read_source(str(path), None, max_bytes)
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
             pairs = json.loads(data.decode("utf-8"))["pairs"]
-            return [[(str(k), "") for k in p["members"]] for p in pairs]
+            groups = [
+                RecordedGroup([(str(k), "") for k in p["members"]], number)
+                for number, p in enumerate(pairs, start=1)
+            ]
         except (ValueError, KeyError, TypeError) as error:
             raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
         except RecursionError:
             raise RosterError(f"{shown}: not a pairctl JSON result (nested too deeply)") from None
+        return shown, groups
     if suffix == ".xlsx":
         book = Workbook(str(path), data, shown, budget=max_bytes)
         if "Pairs" not in book.names:
@@ -171,10 +192,16 @@ def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
             [c.strip() for c in row]
             for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         ]
-    return _groups_from_rows(shown, rows)
+    return shown, _groups_from_rows(rows, plain_columns)
 
 
-def _groups_from_rows(shown: str, rows: list[list[str]]) -> list[list[tuple[str, str]]]:
+def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
+    """The groups one history file records: (key, name) of each member."""
+    _, groups = recorded_groups(path, max_bytes)
+    return [g.members for g in groups if len(g.members) >= 2]
+
+
+def _groups_from_rows(rows: list[list[str]], plain_columns: int) -> list[RecordedGroup]:
     if not rows:
         return []
     header = rows[0]
@@ -185,13 +212,23 @@ def _groups_from_rows(shown: str, rows: list[list[str]]) -> list[list[tuple[str,
             if key in header
         ]
         pair_column = header.index("Pair") if "Pair" in header else None
+        keep_column = header.index("Keep") if "Keep" in header else None
         return [
-            [(row[k], _cell(row, n)) for k, n in columns if k < len(row) and row[k]]
-            for row in rows[1:]
+            RecordedGroup(
+                [(row[k], _cell(row, n)) for k, n in columns if k < len(row) and row[k]],
+                number,
+                _cell(row, keep_column).casefold() in _KEEP,
+            )
+            for number, row in enumerate(rows[1:], start=2)
             if pair_column is None or (pair_column < len(row) and row[pair_column] != "unmatched")
+            if any(k < len(row) and row[k] for k, _ in columns)
         ]
-    # A plain list of key pairs, header optional (a header's "keys" match no one anyway).
-    return [[(c, "") for c in row[:2] if c] for row in rows if len([c for c in row[:2] if c]) == 2]
+    # A plain list of keys, header optional (a header's "keys" match no one anyway).
+    return [
+        RecordedGroup([(c, "") for c in row[:plain_columns] if c], number)
+        for number, row in enumerate(rows, start=1)
+        if any(row[:plain_columns])
+    ]
 
 
 def _cell(row: list[str], column: int | None) -> str:

@@ -14,19 +14,27 @@ from pairctl.roster.sources import MAX_INPUT_BYTES, decode_text, read_source, sn
 def read_pair_list(
     path: str, keys: Sequence[str], max_bytes: int = MAX_INPUT_BYTES
 ) -> list[tuple[int, int, str]]:
-    """(index, index, "file row N") for each pair listed; the indices are into `keys`.
+    """(index, index, "file row N") for each pair listed (the --avoid file); the indices are
+    into `keys`. See `read_key_groups` for the format and the errors."""
+    return [(group[0], group[1], place) for group, place in read_key_groups(path, keys, max_bytes)]
+
+
+def read_key_groups(
+    path: str, keys: Sequence[str], max_bytes: int = MAX_INPUT_BYTES, most: int = 2
+) -> list[tuple[tuple[int, ...], str]]:
+    """(indices, "file row N") for each row of two (up to `most`) person keys.
 
     A first row with no roster key in its first two cells is taken as a header when more rows
-    follow (a file of one row is always a pair). An unknown key,
-    a person paired with themself, or a row with one key is an error naming file and row.
+    follow (a file of one row is always a pair). An unknown key, a person listed twice in one
+    row, or a row with one key is an error naming file and row.
     """
     shown, data = read_source(path, None, max_bytes)
     text, _ = decode_text(data, shown)
     rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
     index, fold = key_lookup(keys)
-    pairs = []
+    groups = []
     for number, row in enumerate(rows, start=1):
-        raw = [c.strip() for c in row if c.strip()]
+        raw = [c.strip() for c in row if c.strip()][:most]
         cells = [fold(c) for c in raw]
         if not cells:
             continue
@@ -36,16 +44,16 @@ def read_pair_list(
             continue
         if len(cells) < 2:
             raise RosterError(f"{where(shown, number)}: expected two person keys, found one")
-        for cell, typed in zip(cells[:2], raw, strict=False):
+        for cell, typed in zip(cells, raw, strict=True):
             if cell not in index:
                 raise RosterError(
                     f"{where(shown, number)}: no one on the roster has the key {typed!r}"
                 )
-        a, b = index[cells[0]], index[cells[1]]
-        if a == b:
+        members = tuple(index[c] for c in cells)
+        if len(set(members)) < len(members):
             raise RosterError(f"{where(shown, number)}: {raw[0]!r} is paired with themself")
-        pairs.append((a, b, f"{shown} row {number}"))
-    return pairs
+        groups.append((members, f"{shown} row {number}"))
+    return groups
 
 
 def _more_rows(rows: list[list[str]]) -> bool:
@@ -53,25 +61,27 @@ def _more_rows(rows: list[list[str]]) -> bool:
 
 
 def check_pins(
-    pins: Sequence[tuple[int, int, str]],
+    pins: Sequence[tuple[tuple[int, ...], str]],
     forbidden: Mapping[tuple[int, int], str],
     keys: Sequence[str],
-) -> list[tuple[int, int]]:
-    """The pinned pairs as indices, or a RosterError for a contradiction: a person pinned
-    twice, or a pin that a rule forbids."""
+) -> list[tuple[int, ...]]:
+    """The pinned groups (pairs or trios) as indices, or a RosterError for a contradiction: a
+    person pinned twice, or a pin that a rule forbids."""
     seen: dict[int, str] = {}
-    pairs = []
-    for a, b, place in pins:
-        for person in (a, b):
+    groups = []
+    for members, place in pins:
+        for person in members:
             if person in seen:
                 raise RosterError(
                     f"{place}: {keys[person]!r} is pinned twice (also at {seen[person]})"
                 )
             seen[person] = place
-        why = forbidden.get((min(a, b), max(a, b)))
-        if why is not None:
-            raise RosterError(
-                f"{place}: the pin {keys[a]!r} + {keys[b]!r} contradicts a rule: {why}"
-            )
-        pairs.append((a, b))
-    return pairs
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                why = forbidden.get((min(a, b), max(a, b)))
+                if why is not None:
+                    raise RosterError(
+                        f"{place}: the pin {keys[a]!r} + {keys[b]!r} contradicts a rule: {why}"
+                    )
+        groups.append(tuple(members))
+    return groups

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,18 @@ class Delivery:
 
 def match(given: Given, env: Environment, delivery: Delivery) -> None:
     """Pair a round, write its sheet (unless a dry run) and say what happened."""
+    _round(given, env, delivery, checking=None)
+
+
+def check(given: Given, env: Environment, pairs: str, delivery: Delivery) -> None:
+    """Check an edited pairing against the roster and the rules; with -o, write it as a fresh
+    sheet. Exit 3 when it breaks a rule, after one line per problem and the summary."""
+    _round(given, env, delivery, checking=pairs)
+
+
+def _round(given: Given, env: Environment, delivery: Delivery, checking: str | None) -> None:
+    """`match`, or with `checking` (a pairing file) `check`: the same reading, rules,
+    report, writing and rendering; only where the pairs come from differs."""
     from pairctl.config import find_settings
     from pairctl.core.summary import build_report
     from pairctl.output import unsupported_format, write_report
@@ -50,7 +63,7 @@ def match(given: Given, env: Environment, delivery: Delivery) -> None:
     from pairctl.output.json_out import report_to_dict
     from pairctl.output.lock import folder_lock
     from pairctl.output.terminal import progress_reporter, render_summary, render_warnings
-    from pairctl.pipeline import plan_round
+    from pairctl.pipeline import check_round, plan_round
     from pairctl.run_info import round_info
 
     settings = find_settings(given.roster, given.config)
@@ -59,9 +72,9 @@ def match(given: Given, env: Environment, delivery: Delivery) -> None:
     target = None
     if delivery.dry_run:
         # A dry run writes nothing, but an output it could never write is still a mistake.
-        problem = unsupported_format(delivery.output) if delivery.output else None
-        if problem is not None:
-            raise problem
+        bad_output = unsupported_format(delivery.output) if delivery.output else None
+        if bad_output is not None:
+            raise bad_output
     else:
         # Check the destination before the work, so a bad -o fails fast and writes nothing.
         target = check_output(
@@ -69,23 +82,34 @@ def match(given: Given, env: Environment, delivery: Delivery) -> None:
             given.roster,
             force=delivery.force,
         )
+        if checking is not None and os.path.abspath(target) == os.path.abspath(checking):
+            raise UsageError(f"-o {target}: that is the pairing being checked; name a new file")
     err = env.err()
     with contextlib.ExitStack() as hold:
         if target is not None:
             # One run at a time per output folder: a second one fails at once, cleanly.
             hold.enter_context(folder_lock(target.parent))
             remove_stale_temps(target)
+        problems: tuple[str, ...] = ()
         with _columns_hint(given):
-            planned = plan_round(
-                request,
-                settings,
-                now.date(),
-                lambda people: progress_reporter(err, people, quiet=delivery.as_json),
-                stdin=_roster_stdin(given, env),
-            )
+            if checking is None:
+                planned = plan_round(
+                    request,
+                    settings,
+                    now.date(),
+                    lambda people: progress_reporter(err, people, quiet=delivery.as_json),
+                    stdin=_roster_stdin(given, env),
+                )
+            else:
+                checked = check_round(
+                    request, settings, now.date(), checking, stdin=_roster_stdin(given, env)
+                )
+                planned, problems = checked.planned, checked.problems
         info = round_info(
             planned, request, settings, version=__version__, run_at=now.isoformat("T", "seconds")
         )
+        if checking is not None:
+            info = [*info, ("Checked pairing", checking)]
         report = build_report(
             planned.roster,
             planned.model,
@@ -105,21 +129,31 @@ def match(given: Given, env: Environment, delivery: Delivery) -> None:
                 next_name=None if delivery.output else next_dated_name,
             )
     render_warnings(err, report.warnings)
+    for line in problems:
+        err.print(_plain_line(f"problem: {line}"))
     if delivery.as_json:
         data = {
             **report_to_dict(report),
             "output": str(written) if written else None,
             "settings": settings.path or None,
         }
+        if checking is not None:
+            data["problems"] = list(problems)
         _print_json(env, data)
     elif not delivery.quiet:
         render_summary(
             env.out(),
             report,
             source=given.roster,
-            outcome=f"Wrote {written}" if written else "Dry run: nothing written.",
+            outcome=f"Wrote {written}"
+            if written
+            else "Checked: nothing written (-o FILE writes it as a fresh sheet)."
+            if checking is not None
+            else "Dry run: nothing written.",
             settings_path=settings.path,
         )
+    if problems:
+        raise typer.Exit(int(ExitCode.BAD_ROSTER))
     if delivery.strict and report.warnings:
         count = len(report.warnings)
         say(env, f"pairctl: finished with {count} warning{'s' if count != 1 else ''} (--strict)")

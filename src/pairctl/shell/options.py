@@ -165,6 +165,15 @@ Pin = Annotated[
         "optional). They are fixed before the rest is optimised.",
     ),
 ]
+Keep = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--keep",
+        metavar="PAIRS",
+        help="A pairing sheet whose groups marked yes in its Keep column stay as they are, "
+        "trios too; everyone else is paired around them (repeatable).",
+    ),
+]
 History = Annotated[
     list[Path] | None,
     typer.Option(
@@ -240,6 +249,7 @@ class Given:
     two_way: str | None = None
     avoid: tuple[str, ...] = ()
     pin: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
     history_rounds: int | None = None
     chain_depth: int | None = None
@@ -258,6 +268,7 @@ ROUND = (
     "two_way",
     "avoid",
     "pin",
+    "keep",
     "history",
     "history_rounds",
     "chain_depth",
@@ -277,14 +288,18 @@ _DECLARED: dict[str, tuple[Any, Any]] = {
     "two_way": (TwoWay, None),
     "avoid": (Avoid, None),
     "pin": (Pin, None),
+    "keep": (Keep, None),
     "history": (History, None),
     "history_rounds": (HistoryRounds, None),
     "chain_depth": (ChainDepth, None),
 }
 
 
-def takes(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Give a command the round options `names` (from READING and ROUND), plus --debug.
+def takes(
+    *names: str, roster_last: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the round options `names` (from READING and ROUND), plus --debug;
+    the roster argument first, or with `roster_last` after the command's own arguments.
 
     The command is called as `command(given, env, **its_own_options)`, inside the one error
     wrapper (`shell.errors.reported`), with `env` the injected Environment (`ctx.obj` when a
@@ -304,7 +319,10 @@ def takes(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
         debug = inspect.Parameter(
             "debug", inspect.Parameter.KEYWORD_ONLY, annotation=Debug, default=False
         )
-        parameters = [context, *first, *(_keyword(p) for p in own), *rest, debug]
+        mine = [_keyword(p) for p in own]
+        # `check PAIRS ROSTER`: the command's own argument comes before the roster.
+        ordered = [*mine, *first] if roster_last else [*first, *mine]
+        parameters = [context, *ordered, *rest, debug]
 
         @functools.wraps(command)
         def run(ctx: typer.Context, debug: bool = False, **values: Any) -> None:
@@ -338,7 +356,7 @@ def _keyword(parameter: inspect.Parameter) -> inspect.Parameter:
     return parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
 
 
-_LISTS = frozenset({"mapping", "avoid", "pin", "history"})
+_LISTS = frozenset({"mapping", "avoid", "pin", "keep", "history"})
 
 
 def _plain(name: str, value: Any) -> Any:
@@ -395,6 +413,7 @@ def merge(given: Given, settings: Settings) -> RoundRequest:
         chain_depth=_first(given.chain_depth, settings.chain_depth, 2),
         history_rounds=_first(given.history_rounds, settings.history_rounds, 0),
         duplicates=duplicates_policy(given, settings),
+        keep=given.keep,
     )
 
 
