@@ -27,7 +27,8 @@ def round_info(
         version=version,
         run_at=run_at,
     )
-    pins = f"{len(planned.pins)} ({', '.join(request.pin)})" if planned.pins else "(none)"
+    fixed = [*request.pin, *(f"{path} (--keep)" for path in request.keep)]
+    pins = f"{len(planned.pins)} ({', '.join(fixed)})" if planned.pins else "(none)"
     return [
         *rows,
         (
