@@ -91,6 +91,10 @@ def test_init_writes_a_template_that_reads_cleanly_and_a_roster_header(tmp_path)
         "active",
         "away_until",
     }
+    # The introduction template, ready to edit and to pass to announce --template.
+    from pairctl.announce.template import DEFAULT_TEMPLATE
+
+    assert (tmp_path / "announce-template.j2").read_text(encoding="utf-8") == DEFAULT_TEMPLATE
     again = run("init", str(tmp_path))
     assert again.exit_code == ExitCode.CANNOT_WRITE
     assert run("init", str(tmp_path), "--force").exit_code == 0

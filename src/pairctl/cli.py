@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +21,7 @@ from pairctl.shell.options import (
     PEOPLE,
     READING,
     ROUND,
+    Config,
     DryRun,
     Force,
     Given,
@@ -180,6 +181,104 @@ def vocabulary(
     commands.vocabulary(given, env, write, built_in=built_in, as_json=as_json, force=force)
 
 
+def _option(*flags: str, metavar: str | None = None, help: str) -> Any:
+    return typer.Option(*flags, metavar=metavar, help=help, show_default=False)
+
+
+@app.command(cls=Command)
+@takes()
+def announce(
+    given: None,
+    env: Environment,
+    pairs: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PAIRS",
+            help="The round's pairing sheet (.xlsx or .csv, as match or check wrote it).",
+            show_default=False,
+        ),
+    ],
+    outbox: Annotated[
+        Path | None,
+        _option("--output", "-o", metavar="OUTBOX", help="Folder for the .eml files (required)."),
+    ] = None,
+    sender: Annotated[
+        str | None,
+        _option("--from", metavar="ADDRESS", help="Sender (default: [announce] from)."),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        _option("--template", metavar="FILE", help="Jinja2 template (pairctl init writes one)."),
+    ] = None,
+    meeting: Annotated[
+        str | None,
+        _option(
+            "--meeting",
+            metavar="YYYY-MM-DDTHH:MM",
+            help="Suggest a first meeting and attach an .ics invitation.",
+        ),
+    ] = None,
+    duration: Annotated[
+        str | None, _option("--duration", metavar="LENGTH", help="Meeting length: 30m, 1h.")
+    ] = None,
+    tz: Annotated[
+        str | None, _option("--tz", metavar="ZONE", help="Time zone of --meeting: Europe/Berlin.")
+    ] = None,
+    no_unmatched: Annotated[
+        bool, typer.Option("--no-unmatched", help="No message for the people left unmatched.")
+    ] = False,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Send the outbox through --smtp (nothing is sent otherwise)."),
+    ] = False,
+    smtp: Annotated[
+        str | None, _option("--smtp", metavar="HOST[:PORT]", help="The mail server (STARTTLS).")
+    ] = None,
+    smtp_ssl: Annotated[
+        bool, typer.Option("--smtp-ssl", help="Implicit TLS (port 465) instead of STARTTLS.")
+    ] = False,
+    smtp_user: Annotated[
+        str | None,
+        _option(
+            "--smtp-user",
+            metavar="USER",
+            help="Log in as USER; the password comes from PAIRCTL_SMTP_PASSWORD or a prompt.",
+        ),
+    ] = None,
+    smtp_insecure: Annotated[
+        bool,
+        typer.Option(
+            "--smtp-insecure",
+            help="Plain SMTP without TLS, only to this machine (localhost, 127.0.0.1, ::1).",
+        ),
+    ] = False,
+    config: Config = None,
+    as_json: Json = False,
+    force: Force = False,
+) -> None:
+    """Write one introduction email per group (and per unmatched person) to an outbox; with
+    --send, send it through your mail server, each message once."""
+    commands.announce(
+        env,
+        pairs,
+        outbox,
+        sender=sender,
+        template=template,
+        meeting=meeting,
+        duration=duration,
+        tz=tz,
+        unmatched=not no_unmatched,
+        send=send,
+        smtp=smtp,
+        smtp_ssl=smtp_ssl,
+        smtp_user=smtp_user,
+        smtp_insecure=smtp_insecure,
+        config=config,
+        force=force,
+        as_json=as_json,
+    )
+
+
 @app.command(cls=Command)
 @takes()
 def init(
@@ -193,7 +292,8 @@ def init(
     ] = Path("."),
     force: Force = False,
 ) -> None:
-    """Write a commented pairctl.toml and a roster template (header only) to start a programme."""
+    """Write a commented pairctl.toml, a roster template (header only) and the introduction
+    email template (for announce --template) to start a programme."""
     commands.init(env, folder, force=force)
 
 

@@ -74,6 +74,8 @@ class Settings:
     """What repeating a pair from before the last `history_rounds` rounds costs (0: free)."""
     max_input_bytes: int = MAX_INPUT_BYTES
     """The most pairctl reads from one input (`[input] max_mb`, in bytes)."""
+    announce_from: str | None = None
+    """`[announce] from`: the sender of the introduction emails."""
     vocabulary: VocabularyTable = field(default_factory=VocabularyTable)
     """`[vocabulary]`: canonical spellings, related skills, the built-in list on or off."""
 
@@ -201,8 +203,16 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
     except RecursionError:
         raise ConfigError(f"{shown}: not valid TOML (arrays or tables nested too deeply)") from None
     _only(
-        shown, "", data, {"columns", "weights", "match", "rules", "history", "input", "vocabulary"}
+        shown,
+        "",
+        data,
+        {"columns", "weights", "match", "rules", "history", "input", "vocabulary", "announce"},
     )
+    announce = _table(shown, data, "announce")
+    _only(shown, "announce.", announce, {"from"})
+    sender = announce.get("from")
+    if sender is not None and not isinstance(sender, str):
+        raise ConfigError(f"{shown}: announce.from must be an email address (text)")
     here = Path(os.path.abspath(path)).parent
 
     def files(section: dict[str, Any], key: str) -> list[str]:
@@ -242,6 +252,7 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
         older_penalty=older,
         max_input_bytes=MAX_INPUT_BYTES if max_mb is None else max_mb * 2**20,
         vocabulary=_vocabulary(shown, _table(shown, data, "vocabulary")),
+        announce_from=sender,
     )
 
 
@@ -482,6 +493,9 @@ TEMPLATE = """\
 #
 # [vocabulary.related]   # skills that earn partial credit for each other ([weights] related)
 # communication = ["Public speaking", "Presenting", "Storytelling"]
+
+[announce]
+# from = "Mentoring programme <mentoring@example.org>"   # sender of the introductions
 
 [input]
 # max_mb = 512           # the most pairctl reads from one roster, list or sheet (1 to 65536)

@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     BAD_CONFIG = 4
     CANNOT_WRITE = 5
     WARNINGS = 6
+    NOT_ALL_SENT = 7
     # Stopped by a signal: 128 + its number, as shells and cron report a killed command.
     HANGUP = 129
     INTERRUPTED = 130
@@ -56,6 +57,13 @@ class OutputError(PairctlError):
     """The pairing sheet cannot be written where asked."""
 
     exit_code = ExitCode.CANNOT_WRITE
+
+
+class NotAllSent(PairctlError):
+    """`announce --send` finished with some messages or recipients not accepted; the send
+    log says which, and a re-run sends only those."""
+
+    exit_code = ExitCode.NOT_ALL_SENT
 
 
 class OutputExistsError(OutputError):

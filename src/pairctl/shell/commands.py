@@ -294,6 +294,18 @@ def vocabulary(
         )
 
 
+def announce(env: Environment, pairs: Path, outbox: Path | None, **options: Any) -> None:
+    """The introductions of a round: the sender from --from or `[announce] from` in the
+    settings (--config, or pairctl.toml beside the sheet)."""
+    from pairctl.config import find_settings
+    from pairctl.shell.announce import announce as write_and_send
+
+    config = options.pop("config")
+    settings = find_settings(str(pairs), None if config is None else str(config))
+    sender = options.pop("sender") or settings.announce_from
+    write_and_send(env, pairs, outbox, sender=sender, **options)
+
+
 def columns(given: Given, env: Environment, *, as_json: bool) -> None:
     """Every header of the roster's header row: a sample, the field it feeds or why none."""
     from pairctl.config import find_settings
@@ -390,6 +402,11 @@ def init(env: Environment, folder: Path, *, force: bool) -> None:
         # With a BOM, so Excel shows accented names typed into it correctly.
         tmp.write_text(ROSTER_HEADER, encoding="utf-8-sig")
 
+    def announce_template(tmp: Path) -> None:
+        from pairctl.announce.template import DEFAULT_TEMPLATE
+
+        tmp.write_text(DEFAULT_TEMPLATE, encoding="utf-8")
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -399,6 +416,7 @@ def init(env: Environment, folder: Path, *, force: bool) -> None:
         files = [
             (folder / FILE_NAME, settings_file),
             (folder / "roster-template.csv", roster_template),
+            (folder / "announce-template.j2", announce_template),
         ]
         written = atomic_write_all(files, replace=force)
     for path in written:
