@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -91,17 +91,7 @@ def check(
             show_default=False,
         ),
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Also write the checked pairing as a fresh sheet (.xlsx .csv .json), flags "
-            "recomputed: this round's sheet and the next round's history.",
-            show_default=False,
-        ),
-    ] = None,
+    output: Output = None,
     quiet: Quiet = False,
     as_json: Json = False,
     force: Force = False,
@@ -181,10 +171,6 @@ def vocabulary(
     commands.vocabulary(given, env, write, built_in=built_in, as_json=as_json, force=force)
 
 
-def _option(*flags: str, metavar: str | None = None, help: str) -> Any:
-    return typer.Option(*flags, metavar=metavar, help=help, show_default=False)
-
-
 @app.command(cls=Command)
 @takes()
 def announce(
@@ -200,29 +186,34 @@ def announce(
     ],
     outbox: Annotated[
         Path | None,
-        _option("--output", "-o", metavar="OUTBOX", help="Folder for the .eml files (required)."),
+        typer.Option(
+            "--output", "-o", metavar="OUTBOX", help="Folder for the .eml files (required)."
+        ),
     ] = None,
     sender: Annotated[
         str | None,
-        _option("--from", metavar="ADDRESS", help="Sender (default: [announce] from)."),
+        typer.Option("--from", metavar="ADDRESS", help="Sender (default: [announce] from)."),
     ] = None,
     template: Annotated[
         Path | None,
-        _option("--template", metavar="FILE", help="Jinja2 template (pairctl init writes one)."),
+        typer.Option(
+            "--template", metavar="FILE", help="Jinja2 template (pairctl init writes one)."
+        ),
     ] = None,
     meeting: Annotated[
         str | None,
-        _option(
+        typer.Option(
             "--meeting",
             metavar="YYYY-MM-DDTHH:MM",
             help="Suggest a first meeting and attach an .ics invitation.",
         ),
     ] = None,
     duration: Annotated[
-        str | None, _option("--duration", metavar="LENGTH", help="Meeting length: 30m, 1h.")
+        str | None, typer.Option("--duration", metavar="LENGTH", help="Meeting length: 30m, 1h.")
     ] = None,
     tz: Annotated[
-        str | None, _option("--tz", metavar="ZONE", help="Time zone of --meeting: Europe/Berlin.")
+        str | None,
+        typer.Option("--tz", metavar="ZONE", help="Time zone of --meeting: Europe/Berlin."),
     ] = None,
     no_unmatched: Annotated[
         bool, typer.Option("--no-unmatched", help="No message for the people left unmatched.")
@@ -232,14 +223,15 @@ def announce(
         typer.Option("--send", help="Send the outbox through --smtp (nothing is sent otherwise)."),
     ] = False,
     smtp: Annotated[
-        str | None, _option("--smtp", metavar="HOST[:PORT]", help="The mail server (STARTTLS).")
+        str | None,
+        typer.Option("--smtp", metavar="HOST[:PORT]", help="The mail server (STARTTLS)."),
     ] = None,
     smtp_ssl: Annotated[
         bool, typer.Option("--smtp-ssl", help="Implicit TLS (port 465) instead of STARTTLS.")
     ] = False,
     smtp_user: Annotated[
         str | None,
-        _option(
+        typer.Option(
             "--smtp-user",
             metavar="USER",
             help="Log in as USER; the password comes from PAIRCTL_SMTP_PASSWORD or a prompt.",

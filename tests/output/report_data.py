@@ -124,6 +124,7 @@ MEMBER = ["key", "name", "email", "specialty", "department"]
 TRIO_HEADER = [
     "Pair",
     "Size",
+    "Keep",
     *(f"{who} {what}" for who in "ABC" for what in MEMBER),
     "A teaches B",
     "B teaches A",

@@ -58,6 +58,7 @@ def test_pair_row(rows: list[dict[str, str]]) -> None:
     assert pair["B teaches A"] == "negotiation"
     assert pair["B department"] == "'+Revenue"
     assert pair["Score"] == "0.877"
+    assert pair["Keep"] == ""
 
 
 def test_trio_row(rows: list[dict[str, str]]) -> None:
@@ -77,7 +78,7 @@ def test_unmatched_row_carries_the_reason_in_notes(rows: list[dict[str, str]]) -
     assert loner["A email"] == "'-loner@example.com"
     assert loner["A department"] == "'@Ops"
     assert loner["Notes"] == UNMATCHED_REASON
-    assert loner["Size"] == loner["Score"] == loner["B key"] == ""
+    assert loner["Size"] == loner["Keep"] == loner["Score"] == loner["B key"] == ""
 
 
 def test_no_cell_starts_a_formula(rows: list[dict[str, str]]) -> None:
@@ -89,10 +90,11 @@ def test_no_cell_starts_a_formula(rows: list[dict[str, str]]) -> None:
 
 def test_every_text_cell_is_quoted_and_figures_are_not(csv_path: Path) -> None:
     lines = csv_path.read_bytes().decode("utf-8-sig").split("\r\n")
-    assert lines[0].startswith("Pair,Size,A key,")  # our own column names, bare
-    assert lines[1].startswith('1,2,"E001","José Álvarez",')
+    assert lines[0].startswith("Pair,Size,Keep,A key,")  # our own column names, bare
+    # Keep is blank for the coordinator to fill in: an empty text cell, quoted.
+    assert lines[1].startswith('1,2,"","E001","José Álvarez",')
     assert lines[1].endswith(',0.877,""')  # the score a number, the empty Notes quoted
-    assert lines[3].startswith('"unmatched","","0042",')  # a key stays text, zeros and all
+    assert lines[3].startswith('"unmatched","","","0042",')  # a key stays text, zeros and all
 
 
 def test_no_separator_in_a_cell_starts_a_formula(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ def test_pairs_header_without_trio_has_no_c_columns(tmp_path: Path) -> None:
     assert header == [
         "Pair",
         "Size",
+        "Keep",
         *(f"{who} {what}" for who in "AB" for what in MEMBER),
         "A teaches B",
         "B teaches A",
@@ -58,6 +59,7 @@ def test_the_pair_row_says_who_is_with_whom(book: openpyxl.Workbook) -> None:
     row = _row(sheet, 2)
     assert row["Pair"] == 1
     assert row["Size"] == 2
+    assert row["Keep"] is None
     assert (row["A key"], row["A name"], row["A email"]) == (
         "E001",
         "José Álvarez",
@@ -95,8 +97,14 @@ def test_the_trio_row(book: openpyxl.Workbook) -> None:
 
 def test_numbers_are_numbers_and_roster_text_is_text(book: openpyxl.Workbook) -> None:
     sheet = book["Pairs"]
-    assert [sheet.cell(2, column).data_type for column in (1, 2, 24)] == ["n", "n", "n"]
-    assert sheet.cell(2, 3).data_type == "s"
+    assert [sheet.cell(1, column).value for column in (1, 2, 4, 25)] == [
+        "Pair",
+        "Size",
+        "A key",
+        "Score",
+    ]
+    assert [sheet.cell(2, column).data_type for column in (1, 2, 25)] == ["n", "n", "n"]
+    assert sheet.cell(2, 4).data_type == "s"
 
 
 def test_no_cell_anywhere_is_a_formula_or_error(book: openpyxl.Workbook) -> None:
@@ -137,7 +145,25 @@ def test_unmatched_sheet(book: openpyxl.Workbook) -> None:
 
 def test_summary_sheet(book: openpyxl.Workbook) -> None:
     rows = list(book["Summary"].iter_rows(values_only=True))
-    assert rows[:10] == [
+    assert rows[0][0] == "Mentoring round: roster.xlsx"  # the report has no "Run at" row
+    # The figures a leader reads first, then the table against the baseline.
+    lead = [row[:3] for row in rows[2:13]]
+    assert lead == [
+        ("People", 6, None),
+        ("Pairs", 1, None),
+        ("Trios", 1, None),
+        ("Groups crossing specialty (%)", 100.0, None),
+        ("Groups where both teach (%)", 50.0, None),
+        ("Quality", "not measured (roster too large for a reference)", None),
+        ("Unmatched", '=HYPERLINK("http://evil.example","click")', None),
+        # Per link, the trio (1.235 over three links) is weaker than the pair.
+        ("Weakest pairs (score)", "Trio 2: מרים כהן & Łukasz Wiśniewski & Nguyễn Văn An", 1.235),
+        (None, "Pair 1: José Álvarez & Zoë 🚀 Okafor", 0.877),
+        (None, None, None),
+        ("Metric", "This pairing", "Random baseline"),
+    ]
+    start = 12
+    assert rows[start : start + 10] == [
         ("Metric", "This pairing", "Random baseline"),
         ("People", 6, 6),
         ("Pairs", 1, 1),
@@ -149,13 +175,23 @@ def test_summary_sheet(book: openpyxl.Workbook) -> None:
         ("Mean score per link", 0.528, 0.123),
         ("Total score", 2.111, 0.494),
     ]
-    column_a = [row[0] for row in rows[10:14]]
+    column_a = [row[0] for row in rows[start + 10 : start + 14]]
     assert column_a == [None, "Warnings", "1 person has no skills listed", "=cmd|' /C calc'!A0"]
-    titles = [row[0] for row in rows[14:] if row[0] and str(row[0]).startswith(("How", "Score d"))]
+    titles = [row[0] for row in rows if row[0] and str(row[0]).startswith(("How", "Score d"))]
     assert titles == [
         "How groups cross specialties (links per specialty)",
         "Score distribution (mean score per link in each group)",
     ]
+
+
+def test_summary_title_is_large_and_bold_and_warnings_span_the_table(
+    book: openpyxl.Workbook,
+) -> None:
+    ws = book["Summary"]
+    assert ws["A1"].font.bold and ws["A1"].font.size > 11
+    warning = next(row for row in ws.iter_rows() if row[0].value == "=cmd|' /C calc'!A0")[0]
+    assert warning.data_type == "s" and warning.alignment.wrap_text
+    assert f"{warning.coordinate}:C{warning.row}" in {str(r) for r in ws.merged_cells.ranges}
 
 
 def test_run_info_sheet(book: openpyxl.Workbook) -> None:
@@ -171,7 +207,7 @@ def test_run_info_sheet(book: openpyxl.Workbook) -> None:
 
 @pytest.mark.parametrize(
     ("sheet", "ref"),
-    [("Pairs", "A1:Y3"), ("Unmatched", "A1:F2"), ("Summary", "A1:C10"), ("Run info", "A1:B5")],
+    [("Pairs", "A1:Z3"), ("By person", "A1:K7"), ("Unmatched", "A1:F2"), ("Run info", None)],
 )
 def test_header_frozen_filtered_and_bold(book: openpyxl.Workbook, sheet: str, ref: str) -> None:
     ws = book[sheet]
@@ -181,15 +217,22 @@ def test_header_frozen_filtered_and_bold(book: openpyxl.Workbook, sheet: str, re
     assert not any(cell.font.bold for cell in ws[2])
 
 
+def test_the_summary_is_a_report_not_a_table(book: openpyxl.Workbook) -> None:
+    """No filter buttons on its blocks and no frozen title: it is read and printed whole."""
+    ws = book["Summary"]
+    assert ws.auto_filter.ref is None
+    assert ws.freeze_panes is None
+
+
 def test_column_widths_fit_content_within_the_cap(book: openpyxl.Workbook) -> None:
     ws = book["Pairs"]
     widths = {letter: dim.width for letter, dim in ws.column_dimensions.items()}
-    assert ws["I1"].value == "B name"
+    assert ws["J1"].value == "B name"
     # "Łukasz Wiśniewski" is the longest B name, 17 characters.
-    assert 17 <= widths["I"] <= 22
-    assert ws["Y1"].value == "Notes"
+    assert 17 <= widths["J"] <= 22
+    assert ws["Z1"].value == "Notes"
     # "trio; one-way: E003 teaches nothing to E005" is 44 characters.
-    assert 44 <= widths["Y"] <= 50
+    assert 44 <= widths["Z"] <= 50
     assert len(widths) == len(TRIO_HEADER)
     assert all(width <= MAX_WIDTH for width in widths.values())
 
@@ -200,11 +243,13 @@ def test_long_text_wraps_at_the_cap(tmp_path: Path) -> None:
     path = tmp_path / "pairs.xlsx"
     write_xlsx(make_report(groups=(group,)), path)
     ws = openpyxl.load_workbook(path)["Pairs"]
-    assert ws["P1"].value == "Notes"
-    assert ws.column_dimensions["P"].width == MAX_WIDTH
-    assert ws["P2"].value == long_note
-    assert ws["P2"].alignment.wrap_text
-    assert not ws["C2"].alignment.wrap_text
+    assert ws["Q1"].value == "Notes"
+    assert ws.column_dimensions["Q"].width == MAX_WIDTH
+    assert ws["Q2"].value == long_note
+    assert ws["Q2"].alignment.wrap_text
+    assert not ws["D2"].alignment.wrap_text
+    # 80 characters in a 60-wide column: two lines, and the row is tall enough for both.
+    assert ws.row_dimensions[2].height == 30
 
 
 def test_control_characters_are_dropped_not_fatal(tmp_path: Path) -> None:
@@ -212,8 +257,8 @@ def test_control_characters_are_dropped_not_fatal(tmp_path: Path) -> None:
     path = tmp_path / "pairs.xlsx"
     write_xlsx(make_report(groups=(group,)), path)
     ws = openpyxl.load_workbook(path)["Pairs"]
-    assert ws["P1"].value == "Notes"
-    assert ws["P2"].value == "bell rang"
+    assert ws["Q1"].value == "Notes"
+    assert ws["Q2"].value == "bell rang"
 
 
 def test_empty_pairing_still_writes_every_sheet(tmp_path: Path) -> None:
@@ -222,7 +267,7 @@ def test_empty_pairing_still_writes_every_sheet(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Pairs", "By person", "Unmatched", "Summary", "Run info"]
     assert book["Pairs"].max_row == 1
-    assert book["Pairs"]["C1"].value == "A key"
+    assert book["Pairs"]["D1"].value == "A key"
 
 
 @needs_libreoffice
@@ -251,9 +296,9 @@ def test_not_finite_figures_leave_the_cell_empty(tmp_path: Path) -> None:
     write_xlsx(dataclasses.replace(base, groups=(group,), metrics=metrics), path)
     book = openpyxl.load_workbook(path)
     assert _row(book["Pairs"], 2)["Score"] is None
-    assert book["Summary"]["A9"].value == "Mean score per link"
-    assert book["Summary"]["B9"].value is None
-    assert book["Summary"]["C9"].value == 0.123
+    [mean] = [row for row in book["Summary"].iter_rows() if row[0].value == "Mean score per link"]
+    assert mean[1].value is None
+    assert mean[2].value == 0.123
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/"):

@@ -1,5 +1,8 @@
 """The pairing as one CSV: the Pairs table, then everyone unmatched as extra rows.
 
+The columns are the Pairs sheet's, `Keep` included (blank: the coordinator types `yes` to keep
+a group for the next round, which `pairctl match --keep` reads by that header).
+
 UTF-8 with a byte-order mark so Excel shows accents, CRLF line ends, and every text cell
 neutralised against formula injection (Excel and LibreOffice run a CSV cell starting with `=`).
 

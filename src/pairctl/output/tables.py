@@ -1,7 +1,8 @@
 """A RunReport as plain tables (header + rows) that the XLSX and CSV writers share.
 
 Cell values are `str` for text (roster text, notes, labels), `int`/`float` for figures we
-computed, and `None` for an empty cell. Writers treat every `str` as text, never as a formula.
+computed (a `Fixed` when it has a fixed number of decimals), and `None` for an empty cell.
+Writers treat every `str` as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -14,12 +15,31 @@ from pairctl.core.model import Person
 from pairctl.core.report import GroupView, Metrics, RunReport
 from pairctl.core.summary import mix_by_specialty
 
+
+class Fixed(float):
+    """A computed figure rounded to `decimals` places, which a spreadsheet shows with exactly
+    that many (number format `0.000`), so a column of scores lines up. Still a float: CSV and
+    arithmetic see the plain number."""
+
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int) -> Fixed:
+        out = super().__new__(cls, round(value, decimals))
+        out.decimals = decimals
+        return out
+
+
 Value = str | int | float | None
 
 SKILL_SEP = "; "
 MEMBER_FIELDS = ("key", "name", "email", "specialty", "department")
 SCORE_DECIMALS = 3
 PCT_DECIMALS = 1
+KEEP_HEADER = "Keep"
+"""The Pairs column a coordinator fills with `yes` to keep a group for the next round
+(`pairctl match --keep`, which finds the column by this header)."""
+WEAKEST_SHOWN = 3
+UNMATCHED_NAMES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -29,10 +49,29 @@ class Table:
     name: str
     header: tuple[str, ...]
     rows: list[tuple[Value, ...]]
-    footer: list[tuple[Value, ...]] = field(default_factory=list)
-    """Rows shown after a blank line below the data, outside the filter (e.g. warnings)."""
+    footer: list[Section] = field(default_factory=list)
+    """Titled sections below the data, outside the filter (warnings, the specialty matrix)."""
     blocks: list[Block] = field(default_factory=list)
     """Further small tables below the footer, each with a chart (Summary sheet)."""
+    title: str | None = None
+    """A line above everything else, in large type (Summary); the header then comes below
+    the `lead` rows instead of on row 1."""
+    lead: list[tuple[Value, ...]] = field(default_factory=list)
+    """Rows between the title and the header: the figures a reader looks at first."""
+    filter: bool = True
+    """Whether the header gets filter buttons: the data tables do, report sheets do not."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled run of lines below a sheet's table."""
+
+    title: str
+    lines: list[tuple[Value, ...]]
+    header: tuple[str, ...] = ()
+    """Column names on the title's row, to the right of the title (the matrix's names)."""
+    sentences: bool = False
+    """Each line is one sentence (a warning) spread over the table's width, not cells."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +104,7 @@ def pairs_table(report: RunReport) -> Table:
     """The Pairs sheet: one row per pair or trio, members side by side, who teaches what."""
     labels = letters(report)
     links = _links(labels)
-    header: list[str] = ["Pair", "Size"]
+    header: list[str] = ["Pair", "Size", KEEP_HEADER]
     for label in labels:
         header += [f"{label} {name}" for name in MEMBER_FIELDS]
     header += [f"{labels[i]} teaches {labels[j]}" for i, j in links]
@@ -75,7 +114,8 @@ def pairs_table(report: RunReport) -> Table:
     rows: list[tuple[Value, ...]] = []
     for group in report.groups:
         members = group.members
-        row: list[Value] = [group.number, len(members)]
+        # Keep starts blank, pinned groups too: only the coordinator decides to keep one.
+        row: list[Value] = [group.number, len(members), None]
         for slot in range(len(labels)):
             row += _person_cells(members[slot]) if slot < len(members) else blank_member
         row += [_teach_cell(group, i, j) for i, j in links]
@@ -139,7 +179,8 @@ def unmatched_table(report: RunReport) -> Table:
 
 
 def summary_table(report: RunReport) -> Table:
-    """The Summary sheet: headline figures against the random baseline, then the warnings."""
+    """The Summary sheet: a title and the figures a leader reads first, the headline figures
+    against the random baseline, the warnings, the specialty matrix and two charts."""
     rows = [
         (label, _figure(report.metrics, name, digits), _figure(report.baseline, name, digits))
         for label, name, digits in _METRIC_ROWS
@@ -160,26 +201,89 @@ def summary_table(report: RunReport) -> Table:
                 None,
             )
         )
-    footer: list[tuple[Value, ...]] = [("Warnings",)]
-    blocks = [_mix_block(report), _score_block(report)]
-    matrix = _matrix_rows(report)
-    footer += [(warning,) for warning in report.warnings] or [("none",)]
-    footer += matrix
+    warnings: list[tuple[Value, ...]] = [(warning,) for warning in report.warnings] or [("none",)]
+    footer = [Section("Warnings", warnings, sentences=True)]
+    matrix = _matrix(report)
+    if matrix is not None:
+        footer.append(matrix)
     return Table(
-        "Summary", ("Metric", "This pairing", "Random baseline"), list(rows), footer, blocks
+        "Summary",
+        ("Metric", "This pairing", "Random baseline"),
+        list(rows),
+        footer,
+        [_mix_block(report), _score_block(report)],
+        title=round_title(report),
+        lead=_lead_rows(report),
+        filter=False,
     )
 
 
-def _matrix_rows(report: RunReport) -> list[tuple[Value, ...]]:
+def round_title(report: RunReport) -> str:
+    """'Mentoring round: <roster file name> — <date of the run>', from the Run info rows."""
+    info = dict(report.run_info)
+    source = info.get("Input", "")
+    name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
+    date = info.get("Run at", "").split("T", 1)[0]
+    parts = [part for part in (name, date) if part]
+    return "Mentoring round: " + " — ".join(parts) if parts else "Mentoring round"
+
+
+def _lead_rows(report: RunReport) -> list[tuple[Value, ...]]:
+    """The figures a leader reads first: size, mix, quality, who is left out, weakest pairs."""
+    metrics = report.metrics
+    rows: list[tuple[Value, ...]] = [
+        ("People", metrics.people),
+        ("Pairs", metrics.pairs),
+        ("Trios", metrics.trios),
+        ("Groups crossing specialty (%)", rounded(metrics.cross_specialty_pct, PCT_DECIMALS)),
+        ("Groups where both teach (%)", rounded(metrics.both_teach_pct, PCT_DECIMALS)),
+        ("Quality", report.quality.describe()),
+        ("Unmatched", _unmatched_names(report)),
+    ]
+    weakest = weakest_groups(report)
+    for index, group in enumerate(weakest):
+        label = "Weakest pairs (score)" if index == 0 else None
+        names = " & ".join(person.name for person in group.members)
+        kind = "Trio" if len(group.members) > 2 else "Pair"
+        score = rounded(group.score, SCORE_DECIMALS)
+        rows.append((label, f"{kind} {group.number}: {names}", score))
+    if not weakest:
+        rows.append(("Weakest pairs (score)", "none"))
+    return rows
+
+
+def _unmatched_names(report: RunReport) -> str:
+    names = [person.name for person, _ in report.unmatched]
+    if not names:
+        return "none"
+    shown = ", ".join(names[:UNMATCHED_NAMES_SHOWN])
+    more = len(names) - UNMATCHED_NAMES_SHOWN
+    return f"{shown} and {more} more (Unmatched sheet)" if more > 0 else shown
+
+
+def weakest_groups(report: RunReport) -> list[GroupView]:
+    """The lowest-scoring groups, weakest first, by score per link so that a trio's three
+    links do not hide a weak trio; groups without a finite score are left out."""
+    scored = [group for group in report.groups if math.isfinite(group.score)]
+    scored.sort(key=lambda group: (_per_link(group), group.number))
+    return scored[:WEAKEST_SHOWN]
+
+
+def _per_link(group: GroupView) -> float:
+    size = len(group.members)
+    return group.score / max(1, size * (size - 1) // 2)
+
+
+def _matrix(report: RunReport) -> Section | None:
     """The specialty x specialty table: links between each two specialties (symmetric)."""
     names = sorted({a for a, _, _ in report.mix} | {b for _, b, _ in report.mix})
     if not names:
-        return []
+        return None
     count = {(a, b): n for a, b, n in report.mix}
-    lines: list[tuple[Value, ...]] = [(), ("Links between specialties", *names)]
-    for a in names:
-        lines.append((a, *(count.get((min(a, b), max(a, b)), 0) for b in names)))
-    return lines
+    lines: list[tuple[Value, ...]] = [
+        (a, *(count.get((min(a, b), max(a, b)), 0) for b in names)) for a in names
+    ]
+    return Section("Links between specialties", lines, header=tuple(names))
 
 
 def _mix_block(report: RunReport) -> Block:
@@ -197,7 +301,7 @@ def _score_block(report: RunReport) -> Block:
     """How many groups fall in each score band of width 0.5."""
     bands: dict[float, int] = {}
     for group in report.groups:
-        score = group.score / max(1, len(group.members) * (len(group.members) - 1) // 2)
+        score = _per_link(group)
         if not math.isfinite(score):
             continue  # nothing to plot for a group without a score
         low = math.floor(score * 2) / 2
@@ -231,15 +335,17 @@ def _figure(metrics: Metrics, name: str, digits: int | None) -> Value:
     return value if digits is None else rounded(value, digits)
 
 
-def rounded(value: float, digits: int) -> float | None:
+def rounded(value: float, digits: int) -> Fixed | None:
     """`value` rounded for display; None (an empty cell) when it is NaN or infinite, which a
     spreadsheet cannot hold as a number."""
-    return round(value, digits) if math.isfinite(value) else None
+    return Fixed(value, digits) if math.isfinite(value) else None
 
 
 def run_info_table(report: RunReport) -> Table:
     """The Run info sheet: where the pairing came from, so it can be traced and re-run."""
-    return Table("Run info", ("Field", "Value"), [tuple(row) for row in report.run_info])
+    return Table(
+        "Run info", ("Field", "Value"), [tuple(row) for row in report.run_info], filter=False
+    )
 
 
 def workbook_tables(report: RunReport) -> list[Table]:

@@ -1,8 +1,12 @@
-"""The pairing workbook: Pairs, Unmatched, Summary and Run info sheets.
+"""The pairing workbook: Pairs, By person, Unmatched, Summary and Run info sheets.
 
 Written in openpyxl's write-only (streaming) mode so 50,000 pairs stay quick and small in
-memory. Write-only means column widths, frozen panes and the header style must be set before
-the first row goes out; widths are therefore measured from the tables first.
+memory. Write-only means column widths, frozen panes, page setup and each row's height must
+be set before that row goes out; widths are therefore measured from the tables first.
+
+Every sheet prints: landscape, one page wide, the header row on every page. A wrapped cell
+gets an explicit row height, since LibreOffice keeps the default height for a row it did not
+measure and prints the next row over the wrapped text.
 
 openpyxl is imported inside the functions: it costs ~0.15 s, which `pairctl --help` and the
 CSV/JSON outputs should not pay.
@@ -11,13 +15,14 @@ CSV/JSON outputs should not pay.
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pairctl.core.report import RunReport
 from pairctl.output.atomic import atomic_write
 from pairctl.output.neutralise import xlsx_text
-from pairctl.output.tables import Block, Table, Value, workbook_tables
+from pairctl.output.tables import Block, Fixed, Table, Value, workbook_tables
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -25,6 +30,15 @@ if TYPE_CHECKING:
 MAX_WIDTH = 60
 """Widest a column gets, in characters; longer text wraps."""
 MIN_WIDTH = 6
+MATRIX_WIDTH = 14
+"""Widest a specialty column of the matrix gets for its name; a longer name wraps."""
+LINE_HEIGHT = 15
+"""Points per line of wrapped text (11-point type)."""
+TITLE_SIZE = 14
+TITLE_HEIGHT = 24
+ROW_CM = 0.45
+"""Height of a default row in LibreOffice, in cm: how many rows a chart covers."""
+CHART_GAP_ROWS = 2
 _NOT_PLAIN = ("=", "#")
 
 
@@ -39,104 +53,275 @@ def save_xlsx(report: RunReport, path: Path) -> None:
 
     workbook = Workbook(write_only=True)
     for table in workbook_tables(report):
-        _write_sheet(workbook.create_sheet(table.name), table)
+        _SheetWriter(workbook.create_sheet(table.name), table).write()
     workbook.save(path)
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapping cell `width` characters wide: its own line
+    breaks, and each paragraph broken at words as a spreadsheet does."""
+    if "\n" not in text and len(text) <= width:
+        return 1
+    chars = max(1, int(width) - 1)
+    return sum(max(1, len(textwrap.wrap(part, chars))) for part in text.split("\n"))
 
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
 
-    def header(title: str) -> Any:
-        cell = WriteOnlyCell(sheet, title)
-        cell.font = bold
+def number_format(decimals: int) -> str:
+    """The spreadsheet number format showing exactly `decimals` places."""
+    return "0." + "0" * decimals if decimals > 0 else "0"
+
+
+class _SheetWriter:
+    """Streams one table into a write-only sheet, keeping count of the rows written."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet, table: Table) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        self.sheet = sheet
+        self.table = table
+        self.widths = _widths(table)
+        self.row = 0
+        self.bold = Font(bold=True)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
+        self.title_font = Font(bold=True, size=TITLE_SIZE)
+
+    def write(self) -> None:
+        """The whole sheet: set-up, title and lead, table, footer sections, blocks."""
+        from openpyxl.worksheet.pagebreak import Break
+
+        table = self.table
+        self._set_up()
+        if table.title is not None:
+            self._append([self._styled(table.title, self.title_font)], height=TITLE_HEIGHT)
+        if table.lead:
+            self._append([])
+            for line in table.lead:
+                self._line(line)
+            self._append([])
+        self._header(table.header)
+        for row in table.rows:
+            self._line(row)
+        for section in table.footer:
+            self._append([])
+            self._header((section.title, *section.header), wrap_from=1)
+            for line in section.lines:
+                if section.sentences:
+                    self._sentence(line)
+                else:
+                    self._line(line)
+        if table.blocks:
+            # The charts start a page of their own rather than break across two.
+            self.sheet.row_breaks.append(Break(id=self.row))  # type: ignore[attr-defined]
+        for block in table.blocks:
+            self._block(block)
+
+    def _set_up(self) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.properties import PageSetupProperties
+
+        sheet = self.sheet
+        table = self.table
+        for index, width in enumerate(self.widths, start=1):
+            # types-openpyxl lacks these on write-only sheets, which have them at run time.
+            sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
+        if table.title is None:
+            sheet.freeze_panes = "A2"
+        if table.filter:
+            last_cell = f"{get_column_letter(len(table.header))}{1 + len(table.rows)}"
+            sheet.auto_filter.ref = f"A1:{last_cell}"  # type: ignore[attr-defined]
+        setup = sheet.page_setup  # type: ignore[attr-defined]
+        setup.orientation = "landscape"
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0  # as many pages down as it takes
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # type: ignore[attr-defined]
+        # Row 1 is the header of a table, or the title of a report sheet.
+        sheet.print_title_rows = "1:1"
+
+    def _append(self, cells: list[Any], lines: int = 1, height: float | None = None) -> None:
+        self.row += 1
+        if height is None and lines > 1:
+            height = LINE_HEIGHT * lines
+        if height is not None:
+            self.sheet.row_dimensions[self.row].height = height  # type: ignore[attr-defined]
+        self.sheet.append(cells)
+
+    def _styled(self, value: str, font: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, xlsx_text(value))
+        cell.data_type = "s"
+        cell.font = font
         return cell
 
-    def cell(value: Value, width: float) -> Any:
-        if not isinstance(value, str):
-            return value
-        if not value:
+    def _width(self, column: int) -> float:
+        return self.widths[column] if column < len(self.widths) else MAX_WIDTH
+
+    def _header(self, titles: tuple[str, ...], wrap_from: int = 0) -> None:
+        """A bold row; titles from column `wrap_from` on wrap within their column."""
+        cells = []
+        lines = 1
+        for column, title in enumerate(titles):
+            cell = self._styled(title, self.bold)
+            if column >= wrap_from:
+                height = wrapped_lines(title, self._width(column))
+                if height > 1:
+                    cell.alignment = self.wrap
+                    lines = max(lines, height)
+            cells.append(cell)
+        self._append(cells, lines)
+
+    def _line(self, values: tuple[Value, ...]) -> None:
+        cells = []
+        lines = 1
+        for column, value in enumerate(values):
+            cell, height = self._cell(value, self._width(column))
+            cells.append(cell)
+            lines = max(lines, height)
+        if lines > 1:
+            # A tall row reads from the top: the label beside a wrapped value stays level.
+            cells = [self._top(cell) for cell in cells]
+        self._append(cells, lines)
+
+    def _top(self, cell: Any) -> Any:
+        from openpyxl.cell import Cell, WriteOnlyCell
+
+        if cell is None:
             return None
+        if not isinstance(cell, Cell):
+            value = cell
+            cell = WriteOnlyCell(self.sheet, value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+        if not cell.alignment.wrap_text:
+            cell.alignment = self.top
+        return cell
+
+    def _sentence(self, values: tuple[Value, ...]) -> None:
+        """A line of text (a warning) merged across the table's columns and wrapped there."""
+        from openpyxl.utils import get_column_letter
+
+        span = max(1, len(self.table.header))
+        width = sum(self.widths[:span])
+        cell, lines = self._cell(values[0] if values else None, width, wrap=True)
+        if span > 1:
+            self.sheet.merged_cells.add(f"A{self.row + 1}:{get_column_letter(span)}{self.row + 1}")  # type: ignore[attr-defined]
+        self._append([cell], lines)
+
+    def _cell(self, value: Value, width: float, wrap: bool = False) -> tuple[Any, int]:
+        """The cell to write and the lines it takes."""
+        from openpyxl.cell import WriteOnlyCell
+
+        if isinstance(value, Fixed):
+            figure = WriteOnlyCell(self.sheet, float(value))
+            figure.number_format = number_format(value.decimals)
+            return figure, 1
+        if not isinstance(value, str):
+            return value, 1
+        if not value:
+            return None, 1
         text = xlsx_text(value)
-        long = len(text) > width
+        lines = wrapped_lines(text, width)
         # openpyxl stores a str starting with '=' as a formula and '#N/A' & co. as an error:
         # those get an explicit text cell. Other strings go in plain, which openpyxl types as
         # text itself; a cell object for every string would cost a third more time.
-        if not long and not text.startswith(_NOT_PLAIN):
-            return text
-        out = WriteOnlyCell(sheet, text)
+        if lines == 1 and not wrap and not text.startswith(_NOT_PLAIN):
+            return text, 1
+        out = WriteOnlyCell(self.sheet, text)
         out.data_type = "s"
-        if long:
-            out.alignment = wrap
-        return out
+        if lines > 1 or wrap:
+            out.alignment = self.wrap
+        return out, lines
 
-    widths = _widths(table)
-    for index, width in enumerate(widths, start=1):
-        # types-openpyxl lacks these on write-only sheets, which have them at run time.
-        sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
-    sheet.freeze_panes = "A2"
-    last_cell = f"{get_column_letter(len(table.header))}{1 + len(table.rows)}"
-    sheet.auto_filter.ref = f"A1:{last_cell}"  # type: ignore[attr-defined]
-
-    sheet.append([header(title) for title in table.header])
-    for row in table.rows:
-        sheet.append([cell(value, widths[i]) for i, value in enumerate(row)])
-    if table.footer:
-        # Footer lines (warnings) run on into the empty cells to their right: no wrapping.
-        sheet.append([])
-        (title, *rest), *lines = table.footer
-        sheet.append([header(str(title)), *(cell(value, math.inf) for value in rest)])
-        for line in lines:
-            sheet.append([cell(value, math.inf) for value in line])
-    row_number = 1 + len(table.rows) + (len(table.footer) + 1 if table.footer else 0)
-    for block in table.blocks:
-        sheet.append([])
-        sheet.append([header(block.title)])
-        top = row_number + 3
-        sheet.append([header(title) for title in block.header])
+    def _block(self, block: Block) -> None:
+        self._append([])
+        self._append([self._styled(block.title, self.bold)])
+        title_row = self.row
+        self._header(block.header)
         for line in block.rows:
-            sheet.append([cell(value, math.inf) for value in line])
-        if block.rows:
-            _add_chart(sheet, block, top, f"E{top - 1}")
-        row_number = top + len(block.rows)
+            self._line(line)
+        if not block.rows:
+            return
+        covered = _add_chart(self.sheet, block, title_row + 1, f"E{title_row}")
         # Leave room so the chart does not cover the next block.
-        for _ in range(max(0, 16 - len(block.rows))):
-            sheet.append([])
-        row_number += max(0, 16 - len(block.rows))
+        for _ in range(max(0, title_row + covered + CHART_GAP_ROWS - self.row)):
+            self._append([])
 
 
-def _add_chart(sheet: WriteOnlyWorksheet, block: Block, header_row: int, anchor: str) -> None:
-    """A native chart of a block: categories in its first column, series in the others."""
+def _add_chart(sheet: WriteOnlyWorksheet, block: Block, header_row: int, anchor: str) -> int:
+    """A native chart of a block: categories in its first column, series in the others.
+
+    Sized to its categories, each label shown. Returns how many rows the chart covers.
+    """
     from openpyxl.chart import BarChart, Reference
 
+    categories_count = len(block.rows)
     chart = BarChart()
     chart.type = "bar" if block.chart == "bar" else "col"
     chart.title = block.title
-    chart.height = 7.5
-    chart.width = 16
-    last = header_row + len(block.rows)
+    if block.chart == "bar":
+        # One bar per category, one above the other: the chart grows down.
+        chart.height = max(7.5, 3.0 + 0.8 * categories_count)
+        chart.width = 18
+    else:
+        # One column per category, side by side: the chart grows across.
+        chart.height = 7.5
+        chart.width = max(16, 4 + 2 * categories_count)
+    last = header_row + categories_count
     data = Reference(sheet, min_col=2, max_col=len(block.header), min_row=header_row, max_row=last)
     categories = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(categories)
+    # openpyxl 3.1 writes axes as deleted unless told otherwise; and a crowded axis skips
+    # labels unless every one is asked for.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = 1
     if block.chart == "bar":
         chart.grouping = "stacked"
         chart.overlap = 100
     sheet.add_chart(chart, anchor)  # type: ignore[misc]  # the stubs type it for Worksheet only
+    return math.ceil(chart.height / ROW_CM)
 
 
 def _widths(table: Table) -> list[float]:
-    """Column widths that fit the longest cell, header included, within MIN..MAX_WIDTH."""
+    """Column widths that fit the longest cell, header included, within MIN..MAX_WIDTH.
+
+    The lead rows, the footer sections (not their sentences, which span the table) and the
+    blocks count too; matrix names count up to MATRIX_WIDTH and wrap beyond.
+    """
     # The header also carries the filter drop-down button, about three characters wide.
-    longest = [len(title) + 3 for title in table.header]
+    button = 3 if table.filter else 0
+    longest: list[float] = [len(title) + button for title in table.header]
+
+    def measure(values: tuple[Value, ...], cap: float = math.inf) -> None:
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            size = min(cap, _shown_length(value))
+            if index >= len(longest):
+                longest.extend([0] * (index + 1 - len(longest)))
+            if size > longest[index]:
+                longest[index] = size
+
     for row in table.rows:
-        for index, value in enumerate(row):
-            if value is not None:
-                size = len(value) if isinstance(value, str) else len(str(value))
-                if size > longest[index]:
-                    longest[index] = size
+        measure(row)
+    for row in table.lead:
+        measure(row)
+    for section in table.footer:
+        measure((section.title,))
+        measure((None, *section.header), MATRIX_WIDTH)
+        if not section.sentences:
+            for line in section.lines:
+                measure(line)
+    for block in table.blocks:
+        measure(block.header)
+        for line in block.rows:
+            measure(line)
     return [min(MAX_WIDTH, max(MIN_WIDTH, size + 2)) for size in longest]
+
+
+def _shown_length(value: str | int | float) -> int:
+    if isinstance(value, Fixed):
+        return len(f"{value:.{value.decimals}f}")
+    return len(value) if isinstance(value, str) else len(str(value))

@@ -212,7 +212,8 @@ Output = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Where to write (.xlsx .csv .json). Default: pairs-YYYY-MM-DD.xlsx beside the roster.",
+        help="Where to write the sheet (.xlsx .csv .json). match: by default pairs-YYYY-MM-DD.xlsx "
+        "beside the roster; check: only when given.",
         show_default=False,
     ),
 ]
