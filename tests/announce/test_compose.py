@@ -190,3 +190,14 @@ def test_option_mistakes_are_usage_errors(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         call(fake_env(), tmp_path / "none.xlsx", tmp_path / "outbox", **given)
+
+
+def test_a_sheet_without_any_email_is_one_error_and_writes_nothing(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Name,Specialty,Skills,Wants to learn\nA,Ana,S1,x,y\nB,Bo,S2,y,x\n", encoding="utf-8"
+    )
+    sheet = match(roster, tmp_path / "round.xlsx")
+    with pytest.raises(RosterError, match="nobody in it has an email address"):
+        call(fake_env(), sheet, tmp_path / "outbox")
+    assert not (tmp_path / "outbox").exists()

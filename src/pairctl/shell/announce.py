@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from pairctl.errors import NotAllSent, OutputError, UsageError
+from pairctl.errors import NotAllSent, OutputError, RosterError, UsageError
 from pairctl.shell.environment import Environment
 from pairctl.shell.errors import say
 
@@ -91,6 +91,12 @@ def announce(
     messages = compose_round(
         round_, templates, from_address, meeting=when, unmatched=unmatched, now=env.now()
     )
+    if messages and all(m.skipped for m in messages):
+        # Nothing to write at all: one line, not a warning per group and a success.
+        raise RosterError(
+            f"{pairs}: no message can be written: nobody in it has an email address; the "
+            "roster needs an email column (pairctl columns ROSTER shows what it has)"
+        )
     for message in messages:
         if message.skipped:
             keys = ", ".join(message.keys)
