@@ -44,13 +44,12 @@ def a_round(tmp_path: Path, roster: Path = SAMPLE) -> Path:
 def test_an_untouched_sheet_passes_with_the_total_of_the_run_that_wrote_it(tmp_path):
     made = run("match", str(SAMPLE), "--json", "-o", str(tmp_path / "round.xlsx"))
     assert made.exit_code == 0, made.stderr
-    for sheet in ("round.xlsx",):
-        checked = run("check", str(tmp_path / sheet), str(SAMPLE), "--json")
-        assert checked.exit_code == 0, checked.stderr
-        data = json.loads(checked.stdout)
-        assert data["problems"] == []
-        assert data["total_score"] == json.loads(made.stdout)["total_score"]
-        assert groups_of(checked) == groups_of(made)
+    checked = run("check", str(tmp_path / "round.xlsx"), str(SAMPLE), "--json")
+    assert checked.exit_code == 0, checked.stderr
+    data = json.loads(checked.stdout)
+    assert data["problems"] == []
+    assert data["total_score"] == json.loads(made.stdout)["total_score"]
+    assert groups_of(checked) == groups_of(made)
     # The sheet's CSV form reads the same.
     csv_sheet = a_round(tmp_path)
     checked = run("check", str(csv_sheet), str(SAMPLE), "--json")
@@ -190,3 +189,109 @@ def test_pin_takes_a_trio(tmp_path):
     made = groups_of(result)
     assert frozenset("ACE") in made
     assert sum(len(g) for g in made) == 6
+
+
+def odd_roster(tmp_path: Path) -> Path:
+    """The sample roster less its last row: 39 people, so a trio or someone left out."""
+    roster = tmp_path / "odd.csv"
+    lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
+    roster.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    return roster
+
+
+def test_an_untouched_sheet_passes_with_leave_out_and_with_two_way_and_a_trio(tmp_path):
+    roster = odd_roster(tmp_path)
+    for options in (["--odd", "leave-out"], ["--two-way", "require"]):
+        sheet = tmp_path / f"round{len(options[1])}.csv"
+        assert run("match", str(roster), "-o", str(sheet), *options).exit_code == 0
+        checked = run("check", str(sheet), str(roster), "--json", *options)
+        assert checked.exit_code == 0, (options, checked.stderr)
+        assert json.loads(checked.stdout)["problems"] == []
+
+
+def test_keys_pairctl_wrote_with_a_quote_read_back_in_check_and_keep(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "ID,Specialty,Skills,Wants to learn\n-A,S1,x,y\n-B,S2,y,x\n=C,S3,z,w\n+D,S4,w,z\n",
+        encoding="utf-8",
+    )
+    sheet = a_round(tmp_path, roster)
+    assert "'-A" in sheet.read_text(encoding="utf-8-sig")
+    checked = run("check", str(sheet), str(roster), "--json")
+    assert checked.exit_code == 0, checked.stderr
+    rows = rows_of(sheet)
+    rows[0]["Keep"] = "yes"
+    write_rows(sheet, rows)
+    kept = run("match", str(roster), "--keep", str(sheet), "--dry-run", "--json")
+    assert kept.exit_code == 0, kept.stderr
+
+
+def test_group_sizes_and_trios_are_checked(tmp_path):
+    quad = tmp_path / "quad.csv"
+    quad.write_text("E0024,E0127,E0028,E0121\n", encoding="utf-8")  # four keys in one row
+    result = run("check", str(quad), str(SAMPLE))
+    assert result.exit_code == 3
+    assert "row 1: expected at most 3 person keys, found 4" in result.stderr
+    made = run("match", str(SAMPLE), "--json", "-o", str(tmp_path / "r.json"))
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    first, second = data["pairs"][:2]
+    data["pairs"][:2] = [{**first, "members": first["members"] + second["members"]}]
+    merged = tmp_path / "merged.json"
+    merged.write_text(json.dumps(data), encoding="utf-8")
+    result = run("check", str(merged), str(SAMPLE), "--json")
+    assert result.exit_code == 3, made.stderr
+    problems = json.loads(result.stdout)["problems"]
+    assert (
+        f"{merged} row 1: a group of 4: groups are pairs, and one trio when the count is odd"
+        in (problems)
+    )
+    # Two trios on an even roster: each is a problem.
+    plain = tmp_path / "trios.csv"
+    groups = [p["members"] for p in json.loads(made.stdout)["pairs"]]
+    a, b, c = groups[0], groups[1], groups[2]
+    rows = [[*a, c[0]], [*b, c[1]], *groups[3:]]
+    plain.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    result = run("check", str(plain), str(SAMPLE), "--json")
+    problems = json.loads(result.stdout)["problems"]
+    assert result.exit_code == 3
+    trio_lines = [p for p in problems if "a trio, but" in p]
+    assert len(trio_lines) == 2 and all("an even count" in p for p in trio_lines)
+    assert not [p for p in problems if "in no group" in p]
+
+
+def test_check_reports_a_pin_the_pairing_breaks(tmp_path):
+    sheet = a_round(tmp_path)
+    rows = rows_of(sheet)
+    pin = tmp_path / "pin.csv"
+    pin.write_text(f"{key(rows[0]['A key'])},{key(rows[1]['A key'])}\n", encoding="utf-8")
+    result = run("check", str(sheet), str(SAMPLE), "--pin", str(pin), "--json")
+    assert result.exit_code == 3
+    problems = json.loads(result.stdout)["problems"]
+    assert problems == [
+        f"the pinned or kept group {key(rows[0]['A key'])!r} + {key(rows[1]['A key'])!r} is "
+        "not a group of the pairing"
+    ]
+
+
+def test_a_keep_cell_that_is_neither_yes_nor_no_is_an_error_naming_it(tmp_path):
+    sheet = a_round(tmp_path)
+    rows = rows_of(sheet)
+    rows[3]["Keep"] = "Kept"
+    write_rows(sheet, rows)
+    result = run("match", str(SAMPLE), "--keep", str(sheet), "--dry-run")
+    assert result.exit_code == 3
+    assert f"{sheet} row 5, column 'Keep': 'Kept' is neither yes nor no" in result.stderr
+
+
+def test_keep_holds_a_group_the_matcher_would_not_have_made(tmp_path):
+    sheet = a_round(tmp_path)
+    rows = rows_of(sheet)
+    one, two = key(rows[0]["A key"]), key(rows[1]["A key"])
+    rows[0]["B key"], rows[0]["Keep"] = two, "yes"
+    write_rows(sheet, rows)
+    before = groups_of(run("match", str(SAMPLE), "--dry-run", "--json"))
+    assert frozenset({one, two}) not in before
+    after = run("match", str(SAMPLE), "--keep", str(sheet), "--dry-run", "--json")
+    assert after.exit_code == 0, after.stderr
+    assert frozenset({one, two}) in groups_of(after)
+    assert sum(len(g) for g in groups_of(after)) == 40

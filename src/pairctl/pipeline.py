@@ -167,23 +167,20 @@ def prepare_round(
         )
     if reasons:
         model = model.with_blocked(reasons)
-    pins = check_pins(
-        [
-            *(
-                group
-                for path in request.pin
-                for group in read_key_groups(path, keys, settings.max_input_bytes, most=3)
-            ),
-            *(group for path in request.keep for group in kept_groups(path, keys, settings)),
-        ],
-        reasons,
-        keys,
-    )
+    fixed = [
+        *(
+            group
+            for path in request.pin
+            for group in read_key_groups(path, keys, settings.max_input_bytes, most=3)
+        ),
+        *(group for path in request.keep for group in kept_groups(path, keys, settings)),
+    ]
+    pins = check_pins(fixed, reasons, keys)
     absent = taking_no_part(roster.people, today)
-    for group in pins:
-        for person in group:
+    for members, place in fixed:
+        for person in members:
             if person in absent:
-                raise RosterError(f"--pin: {keys[person]!r} is pinned but {absent[person]}")
+                raise RosterError(f"{place}: {keys[person]!r} is pinned but {absent[person]}")
     names = [p.name for p in roster.people]
     rounds = read_history(request.history, keys, settings.max_input_bytes, names)
     drift = [line for line in map(drift_warning, rounds) if line]
@@ -214,27 +211,32 @@ def kept_groups(
     kept group naming someone no longer on the roster is an error naming the row."""
     from pathlib import Path
 
-    from pairctl.roster.keys import key_lookup
+    from pairctl.roster.keys import sheet_key_lookup
 
-    index, fold = key_lookup(keys)
-    shown, groups = recorded_groups(Path(path), settings.max_input_bytes)
+    index, fold = sheet_key_lookup(keys)
+    sheet = recorded_groups(Path(path), settings.max_input_bytes, 3, strict=True)
+    if not sheet.keep_column:
+        raise RosterError(
+            f"{sheet.shown}: no Keep column (--keep reads a pairing sheet pairctl wrote as "
+            ".xlsx or .csv, with yes typed in the Keep column of each group to keep)"
+        )
     kept = []
-    for group in groups:
+    for group in sheet.groups:
         if not group.keep:
             continue
-        place = f"{shown} row {group.row} (--keep)"
+        place = f"{sheet.shown} row {group.row} (--keep)"
         members = []
         for key, _ in group.members:
             if fold(key) not in index:
                 raise RosterError(f"{place}: no one on the roster has the key {key!r}")
             members.append(index[fold(key)])
-        if len(members) < 2:
-            raise RosterError(f"{place}: a kept group needs at least two people")
+        if not 2 <= len(members) <= 3:
+            raise RosterError(f"{place}: a kept group is a pair or a trio")
         kept.append((tuple(members), place))
     if not kept:
         raise RosterError(
-            f"{shown}: no group is marked Keep = yes (--keep): type yes in the Keep column of "
-            "the groups to keep"
+            f"{sheet.shown}: no group is marked Keep = yes (--keep): type yes in the Keep column "
+            "of the groups to keep"
         )
     return kept
 
@@ -311,27 +313,38 @@ def check_round(
     from pathlib import Path
 
     from pairctl.core.checking import WrittenGroup, check_pairing
-    from pairctl.roster.keys import key_lookup
+    from pairctl.roster.keys import sheet_key_lookup
 
     ready = prepare_round(request, settings, today, stdin)
-    index, fold = key_lookup(ready.keys)
-    shown, recorded = recorded_groups(Path(pairs_path), settings.max_input_bytes, 3)
+    index, fold = sheet_key_lookup(ready.keys)
+    sheet = recorded_groups(Path(pairs_path), settings.max_input_bytes, 3, strict=True)
     written = []
-    for number, group in enumerate(recorded):
+    for number, group in enumerate(sheet.groups):
         found = [index.get(fold(key)) for key, _ in group.members]
         unknown = tuple(
             key for (key, _), at in zip(group.members, found, strict=True) if at is None
         )
-        if number == 0 and len(unknown) == len(found) and not shown.endswith((".xlsx", ".json")):
+        if number == 0 and sheet.plain and len(unknown) == len(found):
             continue  # a plain CSV's header row: no key in it is anyone's
         written.append(
             WrittenGroup(
                 members=tuple(at for at in found if at is not None),
-                place=f"{shown} row {group.row}",
+                place=f"{sheet.shown} row {group.row}",
                 unknown=unknown,
             )
         )
-    checked = check_pairing(ready.roster, ready.model, written, ready.absent, odd=request.odd)
+    if not written:
+        raise RosterError(f"{sheet.shown}: no groups found: not a pairing to check")
+    listed = {index[fold(k)] for k in sheet.unmatched if fold(k) in index}
+    checked = check_pairing(
+        ready.roster,
+        ready.model,
+        written,
+        ready.absent,
+        odd=request.odd,
+        listed_unmatched=listed,
+        pins=ready.pins,
+    )
     free = np.array([i for i in range(len(ready.keys)) if i not in ready.absent], dtype=np.int64)
     quality = (
         assess(ready.model.permuted(free), checked.pairing) if len(free) >= 2 else NOT_MEASURED

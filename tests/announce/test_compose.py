@@ -10,6 +10,7 @@ import pytest
 from pairctl.errors import ConfigError, OutputExistsError, RosterError, UsageError
 
 from . import (
+    SENDER,
     call,
     fake_env,
     hostile_round,
@@ -200,4 +201,49 @@ def test_a_sheet_without_any_email_is_one_error_and_writes_nothing(tmp_path: Pat
     sheet = match(roster, tmp_path / "round.xlsx")
     with pytest.raises(RosterError, match="nobody in it has an email address"):
         call(fake_env(), sheet, tmp_path / "outbox")
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_a_person_in_two_groups_or_a_sheet_without_groups_is_refused(tmp_path: Path) -> None:
+    from cli_helpers import run
+
+    sheet = sample_round(tmp_path, ".csv")
+    rows = sheet.read_text(encoding="utf-8-sig").splitlines()
+    header, first, second = rows[0], rows[1], rows[2]
+    cells = second.split(",")
+    cells[header.split(",").index("A key")] = first.split(",")[header.split(",").index("A key")]
+    (tmp_path / "twice.csv").write_text("\n".join([header, first, ",".join(cells)]) + "\n")
+    result = run(
+        "announce", str(tmp_path / "twice.csv"), "-o", str(tmp_path / "o1"), "--from", SENDER
+    )
+    assert result.exit_code == 3
+    assert "is in group 1 and in group 2" in result.stderr
+    (tmp_path / "empty.csv").write_text(header + "\n", encoding="utf-8")
+    result = run(
+        "announce", str(tmp_path / "empty.csv"), "-o", str(tmp_path / "o2"), "--from", SENDER
+    )
+    assert result.exit_code == 3 and "no groups found" in result.stderr
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "needle"),
+    [
+        (["--from", "Coord <c@x.example> Bcc: evil@x.example"], "--from"),
+        (
+            ["--from", SENDER, "--meeting", "2027-03-28T02:30", "--tz", "Europe/Berlin"],
+            "does not exist",
+        ),
+        (["--from", SENDER, "--send", "--smtp", "[::1"], "expected [IPv6]"),
+    ],
+)
+def test_an_option_that_cannot_mean_one_thing_is_refused(
+    tmp_path: Path, options: list[str], needle: str
+) -> None:
+    from cli_helpers import run
+
+    sheet = sample_round(tmp_path)
+    result = run("announce", str(sheet), "-o", str(tmp_path / "outbox"), *options)
+    assert result.exit_code == 2, result.stderr
+    assert needle in result.stderr
     assert not (tmp_path / "outbox").exists()

@@ -88,9 +88,11 @@ def parse_sender(text: str) -> Sender:
     try:
         header = email.policy.default.header_factory("From", text.strip())
         addresses = header.addresses
+        defects = header.defects
     except (ValueError, IndexError, AttributeError):
-        addresses = ()
-    if len(addresses) != 1 or not usable_email(addresses[0].addr_spec):
+        addresses, defects = (), ()
+    # The parser drops what follows a broken address without a word: refuse, never guess.
+    if len(addresses) != 1 or defects or not usable_email(addresses[0].addr_spec):
         raise UsageError(f"--from {text!r}: expected an address like 'HR Team <hr@example.org>'")
     return Sender(one_line(addresses[0].display_name), addresses[0].addr_spec)
 

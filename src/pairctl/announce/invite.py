@@ -72,7 +72,19 @@ def parse_meeting(meeting: str, duration: str | None, tz: str | None) -> Meeting
         except (ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"--tz {tz!r}: not a known time zone (e.g. Europe/Berlin)") from None
         # A start with its own offset is that instant; a bare one is a wall time in --tz.
-        start = start.astimezone(zone) if start.tzinfo else start.replace(tzinfo=zone)
+        if start.tzinfo is None:
+            wall = start.replace(tzinfo=zone)
+            # A wall time the clock change skips (02:30 on a spring-forward night) comes back
+            # different from UTC; say so rather than move the meeting.
+            back = wall.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+            if back != start:
+                raise UsageError(
+                    f"--meeting {meeting!r}: that time does not exist in {tz} (the clocks "
+                    "change then); choose another time"
+                )
+            start = wall
+        else:
+            start = start.astimezone(zone)
         name = tz
     elif start.tzinfo is not None:
         name = start.strftime("UTC%z")

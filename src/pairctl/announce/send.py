@@ -64,7 +64,9 @@ def parse_server(text: str, *, implicit_tls: bool, insecure: bool) -> Server:
     text = text.strip()
     host, port_text = text, ""
     if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
+        host, closed, rest = text[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            raise UsageError(f"--smtp {text!r}: expected [IPv6] or [IPv6]:PORT")
         port_text = rest.removeprefix(":")
     elif text.count(":") == 1:
         host, _, port_text = text.partition(":")

@@ -97,7 +97,26 @@ class Round:
 
 
 def read_round(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Round:
-    """The groups and unmatched people of the pairing sheet at `path` (.xlsx or .csv)."""
+    """The groups and unmatched people of the pairing sheet at `path` (.xlsx or .csv). A sheet
+    with no group, or with someone in two places, is refused: an introduction would go to
+    nobody, or twice to one person."""
+    found = _read_round(path, max_bytes)
+    if not found.groups:
+        raise RosterError(f"{found.source}: no groups found: not a pairing to announce")
+    seen: dict[str, str] = {}
+    for number, group in enumerate(found.groups, start=1):
+        for member in group.members:
+            if member.key in seen:
+                raise RosterError(
+                    f"{found.source}: {member.key!r} is in group {seen[member.key]} and in "
+                    f"group {number}: check the sheet (pairctl check PAIRS ROSTER -o FILE) "
+                    "and announce the checked one"
+                )
+            seen[member.key] = str(number)
+    return found
+
+
+def _read_round(path: Path, max_bytes: int) -> Round:
     shown, data = read_source(str(path), None, max_bytes)
     suffix = Path(path).suffix.lower()
     if suffix == ".json":

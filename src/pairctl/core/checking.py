@@ -6,13 +6,13 @@ each came from); what comes back is the pairing to report and one line per probl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from pairctl.core.attention import count_same_specialty
-from pairctl.core.matching import OddRule, fewest_one_way_pairs, matching_total
+from pairctl.core.matching import ODD_LEFT_OUT, OddRule, fewest_one_way_pairs, matching_total
 from pairctl.core.model import Group, Pairing, Roster, Unmatched
 from pairctl.core.scoring import IntArray, ScoreModel
 
@@ -45,9 +45,15 @@ def check_pairing(
     absent: Mapping[int, str],
     *,
     odd: OddRule,
+    listed_unmatched: Collection[int] = (),
+    pins: Sequence[Sequence[int]] = (),
 ) -> Checked:
     """Every problem of `written` against the roster, the rules and history in `model`, and
-    who is out this round, one line each, in the file's order."""
+    who is out this round, one line each, in the file's order.
+
+    `listed_unmatched` are people the file itself lists as unmatched: with an odd count and
+    `--odd leave-out` one of them may be (the odd one out), as `match` leaves one. `pins`
+    (--pin, --keep) must each be a group of the file."""
     people = roster.people
     problems: list[str] = []
 
@@ -71,11 +77,37 @@ def check_pairing(
                 problems.append(f"{group.place}: {who(person)} is in a group but {absent[person]}")
         if len(members) == 1:
             problems.append(f"{group.place}: {who(members[0])} has nobody to pair with")
+        if len(members) > 3:
+            problems.append(
+                f"{group.place}: a group of {len(members)}: groups are pairs, and one trio when "
+                "the count is odd"
+            )
         if len(members) >= 2:
             groups.append((tuple(sorted(members)), group.place))
-    for i, someone in enumerate(people):
-        if i not in first and i not in absent:
-            problems.append(f"{who(i)} ({someone.name}) takes part but is {NOT_IN_THE_SHEET}")
+    taking_part = len(people) - len(absent)
+    odd_out = taking_part % 2 == 1
+    trios = [place for members, place in groups if len(members) == 3]
+    allowed = 1 if odd_out and odd == "trio" else 0
+    for place in trios[allowed:]:
+        why = (
+            "--odd leave-out makes no trio"
+            if odd == "leave-out"
+            else f"with {taking_part} people taking part, "
+            + ("one trio at most" if odd_out else "an even count, every group is a pair")
+        )
+        problems.append(f"{place}: a trio, but {why}")
+    left_out = [i for i in range(len(people)) if i not in first and i not in absent]
+    may_leave = 1 if odd_out and odd == "leave-out" else 0
+    excused = {i for i in left_out if i in listed_unmatched}
+    excused = set(sorted(excused)[:may_leave])
+    for i in left_out:
+        if i not in excused:
+            problems.append(f"{who(i)} ({people[i].name}) takes part but is {NOT_IN_THE_SHEET}")
+    written_groups = {frozenset(members) for members, _ in groups}
+    for pin in pins:
+        if frozenset(pin) not in written_groups:
+            shown = " + ".join(who(p) for p in pin)
+            problems.append(f"the pinned or kept group {shown} is not a group of the pairing")
 
     for found, place in groups:
         for x_at, x in enumerate(found):
@@ -95,9 +127,8 @@ def check_pairing(
     unmatched = [
         Unmatched(index=i, reason=absent[i], absent=True) for i in sorted(absent) if i not in first
     ] + [
-        Unmatched(index=i, reason=NOT_IN_THE_SHEET)
-        for i in range(len(people))
-        if i not in first and i not in absent
+        Unmatched(index=i, reason=ODD_LEFT_OUT if i in excused else NOT_IN_THE_SHEET)
+        for i in left_out
     ]
     pairing = Pairing(
         groups=tuple(
@@ -149,6 +180,8 @@ def _one_way(model: ScoreModel, groups: Sequence[tuple[tuple[int, ...], str]]) -
         return []
     one_way = [(m, place) for m, place in groups if not model.group_is_two_way(m)]
     fewest = fewest_one_way_pairs(model)
+    if fewest is not None and any(len(m) == 3 for m, _ in groups):
+        fewest += 1  # a trio's third member may only teach or only learn (as `match` warns)
     if not one_way or (fewest is not None and len(one_way) <= fewest):
         return []
     bound = f"the fewest possible is {fewest}" if fewest is not None else "two-way is required"

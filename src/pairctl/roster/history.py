@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from pairctl.errors import RosterError
 from pairctl.output.neutralise import safe_cell
-from pairctl.roster.keys import key_lookup
+from pairctl.roster.keys import sheet_key_lookup
 from pairctl.roster.sources import (
     MAX_INPUT_BYTES,
     cell_text,
@@ -91,11 +91,7 @@ def read_history(
     person's name is reported as drift: the sign of a key column that is a form's response
     number rather than a person.
     """
-    index, fold = key_lookup(keys)
-    # pairctl's own CSV puts a ' before a key that could start a formula (`=E1`, `a;-b`):
-    # read back, that spelling is the same person.
-    for i, key in enumerate(keys):
-        index.setdefault(fold(safe_cell(key)), i)
+    index, fold = sheet_key_lookup(keys)
     rounds = []
     for path in history_files(paths):
         pairs = []
@@ -158,52 +154,78 @@ class RecordedGroup(NamedTuple):
     """The coordinator typed yes (or y, x, true, 1) in the sheet's Keep column."""
 
 
-_KEEP = frozenset({"yes", "y", "x", "true", "1", "keep", "ja", "oui", "sí", "si"})
+KEEP_YES = frozenset({"yes", "y", "x", "true", "1", "keep", "ja", "oui", "sí", "si"})
+KEEP_NO = frozenset({"", "no", "n", "false", "0", "-"})
+
+
+class RecordedSheet(NamedTuple):
+    """What a pairing file records."""
+
+    shown: str
+    groups: list[RecordedGroup]
+    plain: bool
+    """A plain list of keys (no pairctl header): its first row may be a header."""
+    unmatched: tuple[str, ...] = ()
+    """Keys the file lists as unmatched (pairctl's Unmatched sheet, csv rows, json)."""
+    keep_column: bool = False
+    """The file has a Keep column (pairctl's xlsx and csv)."""
 
 
 def recorded_groups(
-    path: Path, max_bytes: int, plain_columns: int = 2
-) -> tuple[str, list[RecordedGroup]]:
-    """The file's name as shown, and the groups it records: pairctl's own sheets (xlsx, csv,
-    json) or a plain CSV whose rows hold up to `plain_columns` keys (a header row, if any,
-    is a row whose keys match nobody)."""
+    path: Path, max_bytes: int, plain_columns: int = 2, *, strict: bool = False
+) -> RecordedSheet:
+    """The groups a pairing file records: pairctl's own sheets (xlsx, csv, json) or a plain
+    CSV whose rows hold up to `plain_columns` keys (more are cut off, or with `strict` an
+    error naming the row). A Keep cell that says neither yes nor no is an error naming the
+    row."""
     shown, data = read_source(str(path), None, max_bytes)
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
-            pairs = json.loads(data.decode("utf-8"))["pairs"]
+            result = json.loads(data.decode("utf-8"))
             groups = [
                 RecordedGroup([(str(k), "") for k in p["members"]], number)
-                for number, p in enumerate(pairs, start=1)
+                for number, p in enumerate(result["pairs"], start=1)
             ]
-        except (ValueError, KeyError, TypeError) as error:
+            unmatched = tuple(str(u["key"]) for u in result.get("unmatched", []))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
         except RecursionError:
             raise RosterError(f"{shown}: not a pairctl JSON result (nested too deeply)") from None
-        return shown, groups
+        return RecordedSheet(shown, groups, False, unmatched)
+    unmatched_rows: list[list[str]] = []
     if suffix == ".xlsx":
         book = Workbook(str(path), data, shown, budget=max_bytes)
         if "Pairs" not in book.names:
             raise RosterError(f"{shown}: no 'Pairs' sheet: not a pairctl pairing sheet")
         rows = [[cell_text(c).strip() for c in row] for row in book.grid("Pairs").rows]
+        if "Unmatched" in book.names:
+            unmatched_rows = [
+                [cell_text(c).strip() for c in row] for row in book.grid("Unmatched").rows
+            ]
     else:
         text, _ = decode_text(data, shown)
         rows = [
             [c.strip() for c in row]
             for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         ]
-    return shown, _groups_from_rows(rows, plain_columns)
+    return _sheet_from_rows(shown, rows, plain_columns, unmatched_rows, strict)
 
 
 def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
     """The groups one history file records: (key, name) of each member."""
-    _, groups = recorded_groups(path, max_bytes)
-    return [g.members for g in groups if len(g.members) >= 2]
+    return [g.members for g in recorded_groups(path, max_bytes).groups if len(g.members) >= 2]
 
 
-def _groups_from_rows(rows: list[list[str]], plain_columns: int) -> list[RecordedGroup]:
+def _sheet_from_rows(
+    shown: str,
+    rows: list[list[str]],
+    plain_columns: int,
+    unmatched_rows: list[list[str]],
+    strict: bool,
+) -> RecordedSheet:
     if not rows:
-        return []
+        return RecordedSheet(shown, [], True)
     header = rows[0]
     if "A key" in header and "B key" in header:
         columns = [
@@ -213,22 +235,45 @@ def _groups_from_rows(rows: list[list[str]], plain_columns: int) -> list[Recorde
         ]
         pair_column = header.index("Pair") if "Pair" in header else None
         keep_column = header.index("Keep") if "Keep" in header else None
-        return [
-            RecordedGroup(
-                [(row[k], _cell(row, n)) for k, n in columns if k < len(row) and row[k]],
-                number,
-                _cell(row, keep_column).casefold() in _KEEP,
+        groups = []
+        unmatched = []
+        for number, row in enumerate(rows[1:], start=2):
+            members = [(row[k], _cell(row, n)) for k, n in columns if k < len(row) and row[k]]
+            if pair_column is not None and _cell(row, pair_column) == "unmatched":
+                unmatched += [key for key, _ in members]
+                continue
+            if members:
+                keep = _keep(shown, number, row, keep_column)
+                groups.append(RecordedGroup(members, number, keep))
+        if unmatched_rows and "Key" in unmatched_rows[0]:
+            at = unmatched_rows[0].index("Key")
+            unmatched += [_cell(row, at) for row in unmatched_rows[1:] if _cell(row, at)]
+        return RecordedSheet(shown, groups, False, tuple(unmatched), keep_column is not None)
+    groups = []
+    for number, row in enumerate(rows, start=1):
+        cells = [c for c in (row if strict else row[:plain_columns]) if c]
+        if not cells:
+            continue
+        if len(cells) > plain_columns:
+            raise RosterError(
+                f"{shown} row {number}: expected at most {plain_columns} person keys, "
+                f"found {len(cells)}"
             )
-            for number, row in enumerate(rows[1:], start=2)
-            if pair_column is None or (pair_column < len(row) and row[pair_column] != "unmatched")
-            if any(k < len(row) and row[k] for k, _ in columns)
-        ]
-    # A plain list of keys, header optional (a header's "keys" match no one anyway).
-    return [
-        RecordedGroup([(c, "") for c in row[:plain_columns] if c], number)
-        for number, row in enumerate(rows, start=1)
-        if any(row[:plain_columns])
-    ]
+        groups.append(RecordedGroup([(c, "") for c in cells], number))
+    return RecordedSheet(shown, groups, True)
+
+
+def _keep(shown: str, number: int, row: list[str], column: int | None) -> bool:
+    """A Keep cell: yes or no, never a guess."""
+    value = _cell(row, column)
+    if value.casefold() in KEEP_YES:
+        return True
+    if value.casefold() in KEEP_NO:
+        return False
+    raise RosterError(
+        f"{shown} row {number}, column 'Keep': {value!r} is neither yes nor no (type yes to "
+        "keep the group, or leave it blank)"
+    )
 
 
 def _cell(row: list[str], column: int | None) -> str:

@@ -16,6 +16,18 @@ def key_fold(keys: Sequence[str], key_field: str = "") -> Callable[[str], str]:
     return str.casefold if emails else str
 
 
+def sheet_key_lookup(keys: Sequence[str]) -> tuple[dict[str, int], Callable[[str], str]]:
+    """`key_lookup` for keys read back from pairctl's own sheets: pairctl's CSV puts a `'`
+    before a key that could start a formula (`=E1`, `-E0024`), and that spelling is the same
+    person."""
+    from pairctl.output.neutralise import safe_cell
+
+    index, fold = key_lookup(keys)
+    for i, key in enumerate(keys):
+        index.setdefault(fold(safe_cell(key)), i)
+    return index, fold
+
+
 def key_lookup(keys: Sequence[str]) -> tuple[dict[str, int], Callable[[str], str]]:
     """An index from (folded) key to position in `keys`, and the fold to apply to a key read
     elsewhere before looking it up."""

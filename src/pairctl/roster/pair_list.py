@@ -34,7 +34,12 @@ def read_key_groups(
     index, fold = key_lookup(keys)
     groups = []
     for number, row in enumerate(rows, start=1):
-        raw = [c.strip() for c in row if c.strip()][:most]
+        raw = [c.strip() for c in row if c.strip()]
+        if len(raw) > most:
+            raise RosterError(
+                f"{where(shown, number)}: expected {'two or three' if most == 3 else 'two'} "
+                f"person keys, found {len(raw)}"
+            )
         cells = [fold(c) for c in raw]
         if not cells:
             continue
@@ -51,7 +56,8 @@ def read_key_groups(
                 )
         members = tuple(index[c] for c in cells)
         if len(set(members)) < len(members):
-            raise RosterError(f"{where(shown, number)}: {raw[0]!r} is paired with themself")
+            twice = next(typed for typed, c in zip(raw, cells, strict=True) if cells.count(c) > 1)
+            raise RosterError(f"{where(shown, number)}: {twice!r} is paired with themself")
         groups.append((members, f"{shown} row {number}"))
     return groups
 

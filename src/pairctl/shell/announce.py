@@ -84,6 +84,8 @@ def announce(
     )
     from_address = parse_sender(sender)
     when = parse_meeting(meeting, duration, tz) if meeting is not None else None
+    if when is not None and when.start < env.now().astimezone():
+        say(env, f"warning: --meeting {meeting}: that time has passed; the invitations say it")
     templates = _templates(template, Templates, DEFAULT_TEMPLATE)
     password = _password(env, smtp_user, os.environ if environ is None else environ)
 

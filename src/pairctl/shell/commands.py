@@ -7,6 +7,7 @@ Heavy imports (numpy, openpyxl, calamine) happen inside, so `--help` stays fast.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shlex
@@ -118,6 +119,12 @@ def _round(given: Given, env: Environment, delivery: Delivery, checking: str | N
             run_info=info,
             quality=planned.quality,
         )
+        if checking is not None:
+            # Someone in no group is a problem line already; not a warning too.
+            from pairctl.core.checking import NOT_IN_THE_SHEET
+
+            kept = tuple(w for w in report.warnings if not w.endswith(NOT_IN_THE_SHEET))
+            report = dataclasses.replace(report, warnings=kept)
         written = None
         if target is not None:
             # A dated default name moves on to -2, -3 if another run takes it meanwhile; a

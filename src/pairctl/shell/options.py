@@ -161,8 +161,8 @@ Pin = Annotated[
     typer.Option(
         "--pin",
         metavar="FILE",
-        help="CSV of person-key pairs that must be paired (repeatable; two columns, header "
-        "optional). They are fixed before the rest is optimised.",
+        help="CSV of person-key pairs (or trios: three keys a row) that must be grouped "
+        "(repeatable; header optional). They are fixed before the rest is optimised.",
     ),
 ]
 Keep = Annotated[
