@@ -394,9 +394,9 @@ def test_absurd_numbers_are_settings_errors(tmp_path, text, needle):
     "weights",
     [
         "teach = 0.001\nmutual = 0.001\ncross_department = 0.001\nexperience_gap = 0.001\n"
-        "gap_years = 1\nsame_specialty = 0.011\n",
+        "gap_years = 1\nsame_specialty = 0.011\nrelated = 0.001\nrotation = 0.001\n",
         "teach = 24\nmutual = 0.5\ncross_department = 0.5\nexperience_gap = 0.5\n"
-        "gap_years = 100\nsame_specialty = 100\n",
+        "gap_years = 100\nsame_specialty = 100\nrelated = 1\nrotation = 49\n",
     ],
     ids=["smallest", "largest"],
 )

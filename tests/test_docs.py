@@ -74,7 +74,7 @@ def test_the_usage_line_of_a_command_lists_exactly_its_options(command):
 def test_explain_takes_every_round_option_match_takes():
     # The README says explain takes "the same options as match".
     assert "same options as match" in section("Explaining a pair")
-    own = {"--output", "--dry-run", "--quiet", "--strict", "--force"}
+    own = {"--output", "--dry-run", "--quiet", "--strict", "--force", "--history-format"}
     assert set(options_of("match")) - own <= set(options_of("explain"))
 
 

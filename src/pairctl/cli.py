@@ -25,6 +25,8 @@ from pairctl.shell.options import (
     DryRun,
     Force,
     Given,
+    History,
+    HistoryFormat,
     Json,
     Output,
     Quiet,
@@ -71,9 +73,11 @@ def match(
     strict: Strict = False,
     as_json: Json = False,
     force: Force = False,
+    history_format: HistoryFormat = None,
 ) -> None:
     """Read a roster, pair everyone two-way across specialties, write the pairing sheets."""
-    delivery = commands.Delivery(output, dry_run, force, quiet, strict, as_json)
+    keys_only = None if history_format is None else history_format.value
+    delivery = commands.Delivery(output, dry_run, force, quiet, strict, as_json, keys_only)
     commands.match(given, env, delivery)
 
 
@@ -269,6 +273,63 @@ def announce(
         force=force,
         as_json=as_json,
     )
+
+
+@app.command(cls=Command)
+@takes()
+def report(
+    given: None,
+    env: Environment,
+    rounds: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ROUNDS",
+            help="The folder of the programme's round sheets (what --history reads).",
+            show_default=False,
+        ),
+    ],
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            metavar="ROSTER",
+            help="Names and specialties by key, and who on it never took part.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Output = None,
+    as_json: Json = False,
+    force: Force = False,
+) -> None:
+    """The programme over its rounds: per round, per person and the specialties that met."""
+    from pairctl.shell.report import report as programme_report
+
+    programme_report(env, rounds, roster=roster, output=output, force=force, as_json=as_json)
+
+
+@app.command(cls=Command)
+@takes()
+def forget(
+    given: None,
+    env: Environment,
+    keys: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY...", help="The people to erase, by person key.", show_default=False
+        ),
+    ],
+    history: History = None,
+    dry_run: DryRun = False,
+    as_json: Json = False,
+) -> None:
+    """Erase people from every round sheet of --history: their cells blanked, their rows in
+    By person and Unmatched removed, nothing else touched. --dry-run shows what would change."""
+    from pairctl.errors import UsageError
+    from pairctl.shell.forget import forget as erase
+
+    if not history:
+        raise UsageError("forget needs --history PATH: the round sheets to erase them from")
+    erase(env, list(keys), list(history), dry_run=dry_run, as_json=as_json)
 
 
 @app.command(cls=Command)

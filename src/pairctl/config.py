@@ -70,6 +70,8 @@ class Settings:
     pin: list[str] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
     history_rounds: int | None = None
+    history_format: str | None = None
+    """`[history] format`: full (the default) or keys (also a keys-only sheet)."""
     older_penalty: float = 0.0
     """What repeating a pair from before the last `history_rounds` rounds costs (0: free)."""
     max_input_bytes: int = MAX_INPUT_BYTES
@@ -229,7 +231,7 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
     rules = _table(shown, data, "rules")
     _only(shown, "rules.", rules, {"chain_depth", "avoid", "pin", "two_way"})
     history = _table(shown, data, "history")
-    _only(shown, "history.", history, {"paths", "rounds", "older_penalty"})
+    _only(shown, "history.", history, {"paths", "rounds", "older_penalty", "format"})
     older = _number(shown, "history.older_penalty", history.get("older_penalty", 0.0), 50.0)
     inputs = _table(shown, data, "input")
     _only(shown, "input.", inputs, {"max_mb"})
@@ -250,6 +252,7 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
         history=files(history, "history.paths"),
         history_rounds=_int(shown, "history.rounds", history.get("rounds"), 0),
         older_penalty=older,
+        history_format=_choice(shown, "history.format", history.get("format"), ("full", "keys")),
         max_input_bytes=MAX_INPUT_BYTES if max_mb is None else max_mb * 2**20,
         vocabulary=_vocabulary(shown, _table(shown, data, "vocabulary")),
         announce_from=sender,
@@ -433,6 +436,12 @@ def _weights(shown: str, table: dict[str, Any]) -> Weights:
             f"{shown}: weights.same_specialty must exceed twice the best positive score "
             f"({2 * weights.max_positive():g}), or same-specialty pairs could be preferred"
         )
+    if 2 * weights.rotation >= weights.same_specialty:
+        raise ConfigError(
+            f"{shown}: weights.rotation must stay below half of weights.same_specialty "
+            f"({weights.same_specialty / 2:g}), or rotating the odd one could force a "
+            "same-specialty pair"
+        )
     return weights
 
 
@@ -461,6 +470,7 @@ TEMPLATE = """\
 # gap_years = 10.0
 # same_specialty = 10.0
 # related = 0.5         # what a related skill ([vocabulary.related]) counts, 0 to 1
+# rotation = 3.0        # with history: being the odd one (trio, left out) again costs this
 
 [match]
 # seed = 0               # the same seed gives the same pairs
@@ -477,6 +487,7 @@ TEMPLATE = """\
 # paths = ["rounds"]     # earlier rounds' sheets (files or folders) not to repeat
 # rounds = 0             # count only the last N rounds as repeats; 0 = all given
 # older_penalty = 0.0    # what repeating an older round's pair costs (0: free; at most 50)
+# format = "full"        # or "keys": also write NAME.keys.csv, the pairs by key and nothing else
 
 [vocabulary]
 # Spellings that mean the same skill or specialty. Case, spaces, hyphens, punctuation and

@@ -194,6 +194,12 @@ def prepare_round(
         model = model.with_repeats(np.array(earlier, dtype=np.int64))
     if older and settings.older_penalty:
         model = model.with_faded(np.array(older, dtype=np.int64), settings.older_penalty)
+    # Who was the odd one (in a trio, or left out) in the rounds given: it rotates.
+    odd_rounds = np.zeros(len(keys), dtype=np.float64)
+    for past in rounds:
+        odd_rounds[list(past.odd)] += 1
+    if settings.weights.rotation and odd_rounds.any():
+        model = model.with_odd_rounds(odd_rounds)
     return PreparedRound(
         roster=roster,
         model=model,

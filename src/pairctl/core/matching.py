@@ -49,6 +49,8 @@ ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 # Gains smaller than this are rounding noise; taking them could loop forever.
 _EPS = 1e-9
 _MAX_ROUNDS = 200
+# Moves of the odd one out tried after the swaps when who it is carries a rotation cost.
+_ODD_MOVES = 5
 _COST_SCALE = 10_000.0
 # Reasons spelled out for someone nobody may pair with; the rest are counted.
 _REASONS_SHOWN = 3
@@ -68,7 +70,8 @@ class TooLargeForExact(UsageError):
 @dataclass(frozen=True)
 class _Scorer:
     """Pair scores in canonical order, with an optional stand-in partner (index n) who
-    scores 0 with everyone: whoever ends beside it is the person whose absence costs least."""
+    scores 0 with everyone (less the rotation cost of whoever was the odd one before):
+    whoever ends beside it is the person whose absence costs least."""
 
     model: ScoreModel
 
@@ -82,6 +85,12 @@ class _Scorer:
         result = np.zeros(len(a), dtype=np.float64)
         real = (a < self.n) & (b < self.n)
         result[real] = self.model.pair_scores(a[real], b[real])
+        cost = self.model.odd_cost
+        if cost is not None:
+            beside = (b >= self.n) & (a < self.n)
+            result[beside] = -cost[a[beside]]
+            beside = (a >= self.n) & (b < self.n)
+            result[beside] = -cost[b[beside]]
         return result
 
 
@@ -286,7 +295,37 @@ def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = No
         left.append(n)  # the stand-in
     pairs += _seat_leftovers(left, cand, cand_scores)
     mate = _mates_from_pairs(pairs, n + n % 2)
-    return improve_by_swaps(score, mate, cand, cand_scores, progress)
+    mate = improve_by_swaps(score, mate, cand, cand_scores, progress)
+    if n % 2 and model.odd_cost is not None:
+        for _ in range(_ODD_MOVES):
+            moved = _move_the_odd_one(score, mate)
+            if moved is None:
+                break
+            mate = improve_by_swaps(score, moved, cand, cand_scores, progress)
+    return mate
+
+
+def _move_the_odd_one(score: _Scorer, mate: IntArray) -> IntArray | None:
+    """With a rotation cost: the best single move of the stand-in, in which the odd one o
+    takes x's place beside x's partner y and x becomes the odd one, when it raises the
+    total; None when none does. The swaps only see such a move through a candidate list."""
+    n = score.n
+    odd = int(mate[n])
+    x = np.array([p for p in range(n) if p != odd and mate[p] < n], dtype=np.int64)
+    if len(x) == 0:
+        return None
+    y = mate[x]
+    stand_in = np.full(len(x), n, dtype=np.int64)
+    them = np.full(len(x), odd, dtype=np.int64)
+    gain = score(them, y) + score(x, stand_in) - score(x, y) - score(them, stand_in)
+    best = int(np.argmax(gain))
+    if gain[best] <= _EPS:
+        return None
+    moved = mate.copy()
+    x_best, y_best = int(x[best]), int(y[best])
+    moved[odd], moved[y_best] = y_best, odd
+    moved[x_best], moved[n] = n, x_best
+    return moved
 
 
 def exact(model: ScoreModel) -> IntArray:
@@ -302,12 +341,23 @@ def exact(model: ScoreModel) -> IntArray:
     scores = model.dense()
     i, j = np.triu_indices(n, k=1)
     s = scores[i, j]
-    weights = _blossom_weights(s)
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
+    cost = model.odd_cost if n % 2 else None
+    rotating = cost is not None
+    if cost is not None:
+        # The stand-in takes part, so who is the odd one weighs their rotation cost too.
+        weights = _blossom_weights(np.concatenate([s, -cost]))
+        graph.add_weighted_edges_from((x, n, w) for x, w in enumerate(weights[len(s) :].tolist()))
+        weights = weights[: len(s)]
+    else:
+        weights = _blossom_weights(s)
     graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), weights.tolist(), strict=True))
-    pairs = [(int(x), int(y)) for x, y in nx.max_weight_matching(graph, maxcardinality=True)]
-    if n % 2:
+    pairs = [
+        (min(int(x), int(y)), max(int(x), int(y)))
+        for x, y in nx.max_weight_matching(graph, maxcardinality=True)
+    ]
+    if n % 2 and not rotating:
         single = next(iter(set(range(n)) - {p for pair in pairs for p in pair}))
         pairs.append((single, n))
     return _mates_from_pairs(pairs, n + n % 2)
@@ -634,6 +684,9 @@ def _with_a_trio(
             ok &= _trio_two_way(model, them, a, b)
         if ok.any():
             fit = np.where(ok, score(them, a) + score(them, b), -np.inf)
+            if model.odd_cost is not None:
+                # Those of the pair were in a trio before too: the trio rotates.
+                fit -= model.odd_cost[a] + model.odd_cost[b]
             best = int(np.argmax(fit))
             grown = [*pairs[:best], [*pairs[best], person], *pairs[best + 1 :]]
             return grown, [p for p in loose if p != person]

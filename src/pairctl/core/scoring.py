@@ -53,6 +53,10 @@ class Weights:
     related: float = 0.5
     """What a wanted skill counts when the teacher has only a related one
     (`[vocabulary.related]`), against 1 for the skill itself."""
+    rotation: float = 3.0
+    """With history and an odd head-count: what being the odd one again costs (joining the
+    trio, or being left out), so it rotates: `rotation` after one such round, growing towards
+    twice that after many (docs/scoring.md)."""
 
     def max_positive(self) -> float:
         """The highest score a pair can reach without penalty."""
@@ -205,6 +209,9 @@ class ScoreModel:
     one_way_penalty: float = 0.0
     """What a pair costs in which someone teaches nothing: `ONE_WAY_PENALTY` when two-way
     pairs are required, else 0."""
+    odd_cost: FloatArray | None = None
+    """Per person: what making them the odd one costs (`weights.rotation` per earlier round
+    in which they were); None without history."""
 
     @property
     def size(self) -> int:
@@ -233,6 +240,7 @@ class ScoreModel:
             near=None if self.near is None else self.near[order],
             near_bits=None if self.near_bits is None else self.near_bits[order],
             one_way_penalty=self.one_way_penalty,
+            odd_cost=None if self.odd_cost is None else self.odd_cost[order],
         )
 
     def with_blocked(self, reasons: Mapping[tuple[int, int], str]) -> ScoreModel:
@@ -292,6 +300,15 @@ class ScoreModel:
     def with_repeats(self, pairs: IntArray) -> ScoreModel:
         """The same model with these (m x 2) pairs marked as made in an earlier round."""
         return replace(self, repeats=_merge_keys(self.repeats, pairs, self.size))
+
+    def with_odd_rounds(self, counts: FloatArray) -> ScoreModel:
+        """The same model in which making person i the odd one again costs
+        `2 * rotation * (1 - 2^-counts[i])` (counts: the earlier rounds in which they were):
+        `rotation` after one round, more after each, and never twice `rotation` or more, so
+        that with the default (3) it stays below a same-specialty pair (10)."""
+        counts = np.asarray(counts, dtype=np.float64)
+        cost = 2 * self.weights.rotation * (1 - np.power(0.5, counts))
+        return replace(self, odd_cost=cost if cost.any() else None)
 
     def with_faded(self, pairs: IntArray, penalty: float) -> ScoreModel:
         """The same model with these (m x 2) older pairs costing `penalty` to repeat."""

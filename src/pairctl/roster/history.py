@@ -27,6 +27,8 @@ from pairctl.roster.sources import (
 from pairctl.roster.workbook import Workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
+KEYS_SUFFIX = ".keys.csv"
+"""How a round's keys-only sheet is named beside its full one (`match --history-format keys`)."""
 _MEMBER_COLUMNS = (("A key", "A name"), ("B key", "B name"), ("C key", "C name"))
 
 
@@ -49,6 +51,16 @@ def history_files(paths: Sequence[str]) -> list[Path]:
             raise RosterError(f"{given}: cannot read (--history: {reason})") from None
         if folder:
             names = [p for p in names if p.suffix.lower() in FORMATS and not p.name.startswith(".")]
+            # A round's keys-only copy (NAME.keys.csv) beside its full sheet is the same round:
+            # read once, from the full sheet.
+            full = {p.stem for p in names if not p.name.lower().endswith(KEYS_SUFFIX)}
+            names = [
+                p
+                for p in names
+                if not (
+                    p.name.lower().endswith(KEYS_SUFFIX) and p.name[: -len(KEYS_SUFFIX)] in full
+                )
+            ]
         files += names
     return files
 
@@ -64,6 +76,8 @@ class EarlierRound(NamedTuple):
     """Keys the file names that are not on the roster."""
     matched: int = 0
     """How many of the file's keys are on the roster."""
+    odd: tuple[int, ...] = ()
+    """People who were the odd one that round: in a trio, or left out as the odd one."""
 
 
 def round_order(path: Path) -> tuple[tuple[int, str], ...]:
@@ -98,7 +112,12 @@ def read_history(
         drift = []
         strangers: list[str] = []
         matched = 0
-        for group in _groups(path, max_bytes):
+        sheet = recorded_groups(path, max_bytes)
+        odd = {index[fold(k)] for k in sheet.odd_out if fold(k) in index}
+        for recorded in sheet.groups:
+            group = recorded.members
+            if len(group) < 2:
+                continue
             members = []
             for key, name in group:
                 person = index.get(fold(key))
@@ -110,7 +129,11 @@ def read_history(
                 if names is not None and name and not _same_name(name, names[person]):
                     drift.append((key, name, names[person]))
             pairs += [(a, b) for a, b in combinations(members, 2) if a != b]
-        rounds.append(EarlierRound(pairs, path.name, drift, tuple(strangers), matched))
+            if len(members) == 3:
+                odd.update(members)
+        rounds.append(
+            EarlierRound(pairs, path.name, drift, tuple(strangers), matched, tuple(sorted(odd)))
+        )
     return rounds
 
 
@@ -154,6 +177,8 @@ class RecordedGroup(NamedTuple):
     """The coordinator typed yes (or y, x, true, 1) in the sheet's Keep column."""
 
 
+_ODD_REASON = "odd number of people"
+"""How pairctl words the reason of the person `--odd leave-out` left out."""
 KEEP_YES = frozenset({"yes", "y", "x", "true", "1", "keep", "ja", "oui", "sí", "si"})
 KEEP_NO = frozenset({"", "no", "n", "false", "0", "-"})
 
@@ -169,6 +194,8 @@ class RecordedSheet(NamedTuple):
     """Keys the file lists as unmatched (pairctl's Unmatched sheet, csv rows, json)."""
     keep_column: bool = False
     """The file has a Keep column (pairctl's xlsx and csv)."""
+    odd_out: tuple[str, ...] = ()
+    """Keys left out as the odd one (`--odd leave-out`), by the reason the file gives."""
 
 
 def recorded_groups(
@@ -188,11 +215,16 @@ def recorded_groups(
                 for number, p in enumerate(result["pairs"], start=1)
             ]
             unmatched = tuple(str(u["key"]) for u in result.get("unmatched", []))
+            odd_out = tuple(
+                str(u["key"])
+                for u in result.get("unmatched", [])
+                if str(u.get("reason", "")).startswith(_ODD_REASON)
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise RosterError(f"{shown}: not a pairctl JSON result ({error})") from None
         except RecursionError:
             raise RosterError(f"{shown}: not a pairctl JSON result (nested too deeply)") from None
-        return RecordedSheet(shown, groups, False, unmatched)
+        return RecordedSheet(shown, groups, False, unmatched, odd_out=odd_out)
     unmatched_rows: list[list[str]] = []
     if suffix == ".xlsx":
         book = Workbook(str(path), data, shown, budget=max_bytes)
@@ -210,11 +242,6 @@ def recorded_groups(
             for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         ]
     return _sheet_from_rows(shown, rows, plain_columns, unmatched_rows, strict)
-
-
-def _groups(path: Path, max_bytes: int) -> list[list[tuple[str, str]]]:
-    """The groups one history file records: (key, name) of each member."""
-    return [g.members for g in recorded_groups(path, max_bytes).groups if len(g.members) >= 2]
 
 
 def _sheet_from_rows(
@@ -235,20 +262,31 @@ def _sheet_from_rows(
         ]
         pair_column = header.index("Pair") if "Pair" in header else None
         keep_column = header.index("Keep") if "Keep" in header else None
+        notes_column = header.index("Notes") if "Notes" in header else None
         groups = []
         unmatched = []
+        odd_out = []
         for number, row in enumerate(rows[1:], start=2):
             members = [(row[k], _cell(row, n)) for k, n in columns if k < len(row) and row[k]]
             if pair_column is not None and _cell(row, pair_column) == "unmatched":
                 unmatched += [key for key, _ in members]
+                if _cell(row, notes_column).startswith(_ODD_REASON):
+                    odd_out += [key for key, _ in members]
                 continue
             if members:
                 keep = _keep(shown, number, row, keep_column)
                 groups.append(RecordedGroup(members, number, keep))
         if unmatched_rows and "Key" in unmatched_rows[0]:
             at = unmatched_rows[0].index("Key")
-            unmatched += [_cell(row, at) for row in unmatched_rows[1:] if _cell(row, at)]
-        return RecordedSheet(shown, groups, False, tuple(unmatched), keep_column is not None)
+            why = unmatched_rows[0].index("Reason") if "Reason" in unmatched_rows[0] else None
+            for row in unmatched_rows[1:]:
+                if _cell(row, at):
+                    unmatched.append(_cell(row, at))
+                    if _cell(row, why).startswith(_ODD_REASON):
+                        odd_out.append(_cell(row, at))
+        return RecordedSheet(
+            shown, groups, False, tuple(unmatched), keep_column is not None, tuple(odd_out)
+        )
     groups = []
     for number, row in enumerate(rows, start=1):
         cells = [c for c in (row if strict else row[:plain_columns]) if c]

@@ -40,6 +40,8 @@ class Delivery:
     quiet: bool
     strict: bool
     as_json: bool
+    history_format: str | None = None
+    """--history-format (None: `[history] format`, else full)."""
 
 
 def match(given: Given, env: Environment, delivery: Delivery) -> None:
@@ -135,6 +137,10 @@ def _round(given: Given, env: Environment, delivery: Delivery, checking: str | N
                 replace=delivery.force,
                 next_name=None if delivery.output else next_dated_name,
             )
+            if (delivery.history_format or settings.history_format) == "keys":
+                from pairctl.output.keys_sheet import write_keys_sheet
+
+                write_keys_sheet(report, written)
     render_warnings(err, report.warnings)
     for line in problems:
         err.print(_plain_line(f"problem: {line}"))

@@ -213,7 +213,24 @@ Output = Annotated[
         "-o",
         metavar="FILE",
         help="Where to write the sheet (.xlsx .csv .json). match: by default pairs-YYYY-MM-DD.xlsx "
-        "beside the roster; check: only when given.",
+        "beside the roster; check and report: only when given.",
+        show_default=False,
+    ),
+]
+
+
+class HistoryFormatChoice(enum.StrEnum):
+    full = "full"
+    keys = "keys"
+
+
+HistoryFormat = Annotated[
+    HistoryFormatChoice | None,
+    typer.Option(
+        "--history-format",
+        metavar="full|keys",
+        help="keys: also write a keys-only sheet (NAME.keys.csv: who was grouped with whom, "
+        "nothing else) beside the sheet, for history kept longer than the round.",
         show_default=False,
     ),
 ]
