@@ -82,6 +82,39 @@ def match(
 
 
 @app.command(cls=Command)
+@takes(*READING, *PEOPLE, *ROUND)
+def plan(
+    given: Given,
+    env: Environment,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            "--rounds", min=1, max=12, metavar="N", help="How many rounds to plan together."
+        ),
+    ] = 4,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FOLDER",
+            help="Folder for the planned rounds' sheets (one dated sheet per round).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Json = False,
+    force: Force = False,
+) -> None:
+    """Plan the next N rounds together: no pair repeats within the plan, same-specialty pairs
+    as few as the whole plan allows, then the best total."""
+    from pairctl.errors import UsageError
+
+    if folder is None:
+        raise UsageError("plan needs -o FOLDER: where the planned rounds' sheets go")
+    commands.plan(given, env, rounds, folder, force=force, as_json=as_json)
+
+
+@app.command(cls=Command)
 @takes(*READING, *PEOPLE, *ROUND, roster_last=True)
 def check(
     given: Given,

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from pairctl import __version__
-from pairctl.errors import ExitCode, PairctlError, RosterError, UsageError
+from pairctl.errors import ExitCode, OutputError, PairctlError, RosterError, UsageError
 from pairctl.shell.environment import Environment
 from pairctl.shell.errors import say
 from pairctl.shell.options import Given, duplicates_policy, merge, merged_mapping
@@ -47,6 +49,92 @@ class Delivery:
 def match(given: Given, env: Environment, delivery: Delivery) -> None:
     """Pair a round, write its sheet (unless a dry run) and say what happened."""
     _round(given, env, delivery, checking=None)
+
+
+def plan(
+    given: Given, env: Environment, rounds: int, folder: Path, *, force: bool, as_json: bool
+) -> None:
+    """Plan `rounds` rounds together and write one dated sheet per round into `folder`."""
+    import numpy as np
+
+    from pairctl.config import find_settings
+    from pairctl.core.planning import plan_rounds
+    from pairctl.core.quality import NOT_MEASURED
+    from pairctl.core.summary import build_report
+    from pairctl.output import write_report
+    from pairctl.output.lock import folder_lock
+    from pairctl.pipeline import PlannedRound, prepare_round
+    from pairctl.run_info import round_info
+
+    settings = find_settings(given.roster, given.config)
+    request = merge(given, settings)
+    now = env.now()
+    with _columns_hint(given):
+        ready = prepare_round(request, settings, now.date(), stdin=_roster_stdin(given, env))
+    made = plan_rounds(
+        ready.model,
+        ready.keys,
+        rounds,
+        seed=request.seed,
+        odd=request.odd,
+        solver=request.solver,
+        pins=ready.pins,
+        absent=ready.absent,
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create {folder}: {error.strerror or error}") from None
+    written = []
+    model = ready.model
+    with folder_lock(folder):
+        for number, pairing in enumerate(made.rounds):
+            # Quarterly: each planned round 13 weeks after the one before.
+            day = now.date() + dt.timedelta(weeks=13 * number)
+            planned = PlannedRound(
+                roster=ready.roster,
+                model=model,
+                pins=ready.pins if number == 0 else [],
+                absent=ready.absent,
+                earlier_pairs=ready.earlier_pairs,
+                pairing=pairing,
+                quality=NOT_MEASURED,
+                managers=ready.managers,
+            )
+            info = round_info(
+                planned,
+                request,
+                settings,
+                version=__version__,
+                run_at=now.isoformat("T", "seconds"),
+            )
+            info = [*info, ("Planned round", f"{number + 1} of {rounds}, for {day.isoformat()}")]
+            report = build_report(
+                ready.roster, model, pairing, odd=request.odd, run_info=info, quality=NOT_MEASURED
+            )
+            target = folder / f"pairs-{day.isoformat()}.xlsx"
+            written.append(write_report(report, target, replace=force))
+            links = [(a, b) for g in pairing.groups for a, b in combinations(g.members, 2)]
+            if links:
+                model = model.with_repeats(np.array(links, dtype=np.int64))
+    summary = {
+        "rounds": [str(path) for path in written],
+        "same_specialty_links": made.same_specialty,
+        "repeats": made.repeats,
+        "total_score": round(made.total, 4),
+    }
+    if as_json:
+        _print_json(env, summary)
+        return
+    out = env.out()
+    out.print(
+        _plain_line(
+            f"Planned {rounds} rounds: {made.same_specialty} same-specialty links, "
+            f"{made.repeats} repeats, total score {made.total:.2f}"
+        )
+    )
+    for path in written:
+        out.print(_plain_line(f"Wrote {path}"))
 
 
 def check(given: Given, env: Environment, pairs: str, delivery: Delivery) -> None:
