@@ -12,9 +12,10 @@ import pytest
 from cli_helpers import HEADER, run, write_csv
 from openpyxl import load_workbook
 
+from pairctl.core.report import Lesson
 from pairctl.errors import RosterError
 from pairctl.programme.figures import programme_figures
-from pairctl.programme.rounds import Group, Left, Lesson, Member, Round
+from pairctl.programme.rounds import Group, Left, Member, Round
 from pairctl.shell.environment import Environment
 from pairctl.shell.report import programme_to_dict, report
 

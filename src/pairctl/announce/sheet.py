@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pairctl.core.report import Lesson
 from pairctl.errors import RosterError
 from pairctl.output.neutralise import PIECE_SEPARATORS
 from pairctl.roster.sources import (
@@ -45,15 +46,6 @@ class Member:
     key: str
     name: str
     email: str
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """What one member can teach another (keys)."""
-
-    teacher: str
-    learner: str
-    skills: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from pairctl.programme.rounds import Group, Left, Lesson, Member, Round
+from pairctl.core.report import Lesson
+from pairctl.programme.rounds import Group, Left, Member, Round
 
 MET_LEVELS = (1, 2, 3)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pairctl.core.report import Lesson
 from pairctl.errors import PairctlError, RosterError
 from pairctl.roster.history import RecordedSheet, history_files, recorded_groups
 from pairctl.roster.sources import MAX_INPUT_BYTES, cell_text, decode_text, read_source
@@ -34,15 +35,6 @@ class Member:
     key: str
     name: str = ""
     specialty: str = ""
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """What one member teaches another in a group (skills as written, maybe none)."""
-
-    teacher: str
-    learner: str
-    skills: tuple[str, ...]
 
 
 @dataclass(frozen=True)
