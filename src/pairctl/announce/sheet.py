@@ -7,9 +7,7 @@ so they cannot be announced from.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,18 +15,11 @@ from pathlib import Path
 
 from pairctl.core.report import Lesson
 from pairctl.errors import RosterError
+from pairctl.output.csv_out import UNMATCHED_LABEL
 from pairctl.output.neutralise import PIECE_SEPARATORS
-from pairctl.roster.sources import (
-    MAX_INPUT_BYTES,
-    cell_text,
-    decode_text,
-    read_source,
-    sniff_delimiter,
-)
-from pairctl.roster.workbook import Workbook
+from pairctl.roster.history import read_pairing_file
+from pairctl.roster.sources import MAX_INPUT_BYTES
 
-UNMATCHED_LABEL = "unmatched"
-"""The `Pair` value of an unmatched person's row in pairctl's CSV."""
 SKILL_SEP = ";"
 
 _MEMBER_KEY = re.compile(r"([A-Z]) key")
@@ -109,33 +100,23 @@ def read_round(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Round:
 
 
 def _read_round(path: Path, max_bytes: int) -> Round:
-    shown, data = read_source(str(path), None, max_bytes)
-    suffix = Path(path).suffix.lower()
-    if suffix == ".json":
-        raise RosterError(
-            f"{shown}: a JSON result holds member keys but no names or emails; announce "
-            "from the round's .xlsx or .csv sheet instead"
-        )
-    if suffix == ".xlsx":
-        book = Workbook(str(path), data, shown, budget=max_bytes)
-        if "Pairs" not in book.names:
-            raise RosterError(f"{shown}: no 'Pairs' sheet: not a pairctl pairing sheet")
-        pairs = _text_rows(book.grid("Pairs").rows)
-        groups = _groups(shown, pairs)
-        unmatched: list[Unmatched] = []
-        if "Unmatched" in book.names:
-            unmatched = _unmatched_sheet(shown, _text_rows(book.grid("Unmatched").rows))
+    if Path(path).suffix.lower() not in (".xlsx", ".csv"):
+        shown = str(path)
+        if Path(path).suffix.lower() == ".json":
+            raise RosterError(
+                f"{shown}: a JSON result holds member keys but no names or emails; announce "
+                "from the round's .xlsx or .csv sheet instead"
+            )
+        raise RosterError(f"{shown}: not a pairing sheet (expected .xlsx or .csv)")
+    read = read_pairing_file(Path(path), max_bytes)
+    shown = read.shown
+    if read.suffix == ".xlsx":
+        groups = _groups(shown, read.tables["Pairs"])
+        unmatched = _unmatched_sheet(shown, read.tables.get("Unmatched", []))
         return Round(shown, tuple(groups), tuple(unmatched))
-    if suffix == ".csv":
-        text, _ = decode_text(data, shown)
-        reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
-        rows = [[_unquote(c.strip()) for c in row] for row in reader]
-        return Round(shown, tuple(_groups(shown, rows)), tuple(_unmatched_rows(shown, rows)))
-    raise RosterError(f"{shown}: not a pairing sheet (expected .xlsx or .csv)")
-
-
-def _text_rows(rows: Sequence[Sequence[object]]) -> list[list[str]]:
-    return [[cell_text(c).strip() for c in row] for row in rows]
+    # pairctl's CSV neutralised roster text; the messages want it as written.
+    rows = [[_unquote(c) for c in row] for row in read.tables["Pairs"]]
+    return Round(shown, tuple(_groups(shown, rows)), tuple(_unmatched_rows(shown, rows)))
 
 
 def _unquote(text: str) -> str:

@@ -8,9 +8,7 @@ others: it comes back as a warning naming it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -20,8 +18,13 @@ from typing import Any
 
 from pairctl.core.report import Lesson
 from pairctl.errors import PairctlError, RosterError
-from pairctl.roster.history import RecordedSheet, history_files, recorded_groups
-from pairctl.roster.sources import MAX_INPUT_BYTES, cell_text, decode_text, read_source
+from pairctl.roster.history import (
+    RecordedSheet,
+    history_files,
+    read_pairing_file,
+    recorded_groups,
+)
+from pairctl.roster.sources import MAX_INPUT_BYTES
 
 SKILL_SEP = ";"
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -116,20 +119,21 @@ def read_rounds(folder: Path, max_bytes: int = MAX_INPUT_BYTES) -> RoundsRead:
 
 def read_round(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Round:
     """One round sheet: groups from `recorded_groups`, the rest from the file itself."""
-    sheet = recorded_groups(path, max_bytes)
+    # Read once: the groups and the rest of the round come from the same tables.
+    read = read_pairing_file(path, max_bytes, ("Pairs", "Unmatched", "Summary", "Run info"))
+    sheet = recorded_groups(path, max_bytes, read=read)
     if sheet.plain:
         raise RosterError(f"{sheet.shown}: not a pairctl pairing sheet (no 'A key' column)")
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
-            return _json_round(path, sheet, max_bytes)
-        return _table_round(path, sheet, max_bytes, workbook=suffix == ".xlsx")
+            return _json_round(path, sheet, read.data)
+        return _table_round(path, sheet, read.tables)
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise RosterError(f"{sheet.shown}: not a pairctl pairing sheet ({error})") from None
 
 
-def _json_round(path: Path, sheet: RecordedSheet, max_bytes: int) -> Round:
-    _, data = read_source(str(path), None, max_bytes)
+def _json_round(path: Path, sheet: RecordedSheet, data: bytes) -> Round:
     result: dict[str, Any] = json.loads(data.decode("utf-8"))
     groups = []
     for recorded, entry in zip(sheet.groups, result["pairs"], strict=True):
@@ -156,24 +160,7 @@ def _json_round(path: Path, sheet: RecordedSheet, max_bytes: int) -> Round:
     )
 
 
-def _table_round(path: Path, sheet: RecordedSheet, max_bytes: int, *, workbook: bool) -> Round:
-    shown, data = read_source(str(path), None, max_bytes)
-    extra: dict[str, list[list[str]]] = {}
-    if workbook:
-        from pairctl.roster.workbook import Workbook
-
-        book = Workbook(str(path), data, shown, budget=max_bytes)
-        for name in ("Pairs", "Unmatched", "Summary", "Run info"):
-            if name in book.names:
-                extra[name] = [[cell_text(c).strip() for c in row] for row in book.grid(name).rows]
-    else:
-        text, _ = decode_text(data, shown)
-        from pairctl.roster.sources import sniff_delimiter
-
-        extra["Pairs"] = [
-            [c.strip() for c in row]
-            for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
-        ]
+def _table_round(path: Path, sheet: RecordedSheet, extra: dict[str, list[list[str]]]) -> Round:
     rows = extra["Pairs"]
     header = rows[0]
     groups = tuple(_table_group(header, rows[g.row - 1], g.members) for g in sheet.groups)

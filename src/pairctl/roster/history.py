@@ -198,18 +198,58 @@ class RecordedSheet(NamedTuple):
     """Keys left out as the odd one (`--odd leave-out`), by the reason the file gives."""
 
 
+class PairingFile(NamedTuple):
+    """A pairing file read once: its bytes, and for a sheet its tables as text rows."""
+
+    shown: str
+    suffix: str
+    data: bytes
+    tables: dict[str, list[list[str]]]
+    """xlsx: each sheet asked for that the workbook has (Pairs always); csv: {"Pairs": rows};
+    json: empty."""
+
+
+def read_pairing_file(
+    path: Path, max_bytes: int, sheets: Sequence[str] = ("Pairs", "Unmatched")
+) -> PairingFile:
+    """Read a pairing file (pairctl's xlsx, csv or json, or a plain key CSV) once, for every
+    reader of round sheets (history, check, keep, announce, report). Cells are trimmed text."""
+    shown, data = read_source(str(path), None, max_bytes)
+    suffix = path.suffix.lower()
+    tables: dict[str, list[list[str]]] = {}
+    if suffix == ".xlsx":
+        book = Workbook(str(path), data, shown, budget=max_bytes)
+        if "Pairs" not in book.names:
+            raise RosterError(f"{shown}: no 'Pairs' sheet: not a pairctl pairing sheet")
+        for name in sheets:
+            if name in book.names:
+                tables[name] = [[cell_text(c).strip() for c in row] for row in book.grid(name).rows]
+    elif suffix != ".json":
+        text, _ = decode_text(data, shown)
+        tables["Pairs"] = [
+            [c.strip() for c in row]
+            for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+        ]
+    return PairingFile(shown, suffix, data, tables)
+
+
 def recorded_groups(
-    path: Path, max_bytes: int, plain_columns: int = 2, *, strict: bool = False
+    path: Path,
+    max_bytes: int,
+    plain_columns: int = 2,
+    *,
+    strict: bool = False,
+    read: PairingFile | None = None,
 ) -> RecordedSheet:
     """The groups a pairing file records: pairctl's own sheets (xlsx, csv, json) or a plain
     CSV whose rows hold up to `plain_columns` keys (more are cut off, or with `strict` an
     error naming the row). A Keep cell that says neither yes nor no is an error naming the
-    row."""
-    shown, data = read_source(str(path), None, max_bytes)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
+    row. `read`: the file already read by `read_pairing_file`."""
+    read = read or read_pairing_file(path, max_bytes)
+    shown = read.shown
+    if read.suffix == ".json":
         try:
-            result = json.loads(data.decode("utf-8"))
+            result = json.loads(read.data.decode("utf-8"))
             groups = [
                 RecordedGroup([(str(k), "") for k in p["members"]], number)
                 for number, p in enumerate(result["pairs"], start=1)
@@ -225,23 +265,9 @@ def recorded_groups(
         except RecursionError:
             raise RosterError(f"{shown}: not a pairctl JSON result (nested too deeply)") from None
         return RecordedSheet(shown, groups, False, unmatched, odd_out=odd_out)
-    unmatched_rows: list[list[str]] = []
-    if suffix == ".xlsx":
-        book = Workbook(str(path), data, shown, budget=max_bytes)
-        if "Pairs" not in book.names:
-            raise RosterError(f"{shown}: no 'Pairs' sheet: not a pairctl pairing sheet")
-        rows = [[cell_text(c).strip() for c in row] for row in book.grid("Pairs").rows]
-        if "Unmatched" in book.names:
-            unmatched_rows = [
-                [cell_text(c).strip() for c in row] for row in book.grid("Unmatched").rows
-            ]
-    else:
-        text, _ = decode_text(data, shown)
-        rows = [
-            [c.strip() for c in row]
-            for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
-        ]
-    return _sheet_from_rows(shown, rows, plain_columns, unmatched_rows, strict)
+    return _sheet_from_rows(
+        shown, read.tables["Pairs"], plain_columns, read.tables.get("Unmatched", []), strict
+    )
 
 
 def _sheet_from_rows(
