@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from pairctl.cli import app
+from pairctl.shell.environment import Environment
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+"""The clock of `fake_env`."""
 
 HEADER = [
     "Employee ID",
@@ -143,3 +148,17 @@ def read_rows(path: Path) -> list[list[str]]:
     """The data rows of a CSV written by `write_csv` (header dropped)."""
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.reader(fh))[1:]
+
+
+def fake_env() -> Environment:
+    """No terminal, no colour, a fixed clock; what the command prints is in `env.stdout` and
+    `env.stderr` (StringIO)."""
+    return Environment(
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+        stdin=None,
+        stdout_is_terminal=False,
+        stderr_is_terminal=False,
+        no_color=True,
+        now=lambda: NOW,
+    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import io
 import json
 import re
 from pathlib import Path
@@ -12,14 +10,13 @@ from typing import Any
 
 import openpyxl
 import pytest
-from cli_helpers import run
+from cli_helpers import fake_env, run
 from output.report_data import make_report
 
 from pairctl.erase import REMOVED, forget
 from pairctl.errors import RosterError
 from pairctl.output.keys_sheet import keys_sheet_path, write_keys_sheet
 from pairctl.roster.history import read_history
-from pairctl.shell.environment import Environment
 from pairctl.shell.forget import forget as forget_command
 
 SAMPLE = Path(__file__).parents[1] / "sample_data" / "roster.csv"
@@ -29,18 +26,6 @@ JSON = "pairs-2027-07-05.json"
 PLAIN = "pairs-2027-10-05.csv"
 OTHERS = "pairs-2026-10-05.csv"
 """A plain key CSV that names nobody forgotten."""
-
-
-def fake_env() -> Environment:
-    return Environment(
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-        stdin=None,
-        stdout_is_terminal=False,
-        stderr_is_terminal=False,
-        no_color=True,
-        now=lambda: dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC),
-    )
 
 
 def _people() -> dict[str, tuple[str, str]]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import email.policy
-import io
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+from cli_helpers import fake_env as fake_env  # re-exported for the tests here
 from cli_helpers import run, small_roster, write_csv
 
 from pairctl.shell.announce import announce
@@ -18,19 +17,6 @@ from pairctl.shell.environment import Environment
 
 SAMPLE = Path(__file__).parents[2] / "sample_data" / "roster.csv"
 SENDER = "HR Team <hr@example.org>"
-NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
-
-
-def fake_env() -> Environment:
-    return Environment(
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-        stdin=None,
-        stdout_is_terminal=False,
-        stderr_is_terminal=False,
-        no_color=True,
-        now=lambda: NOW,
-    )
 
 
 def match(roster: Path, sheet: Path, *options: str) -> Path:
