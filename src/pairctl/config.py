@@ -29,6 +29,11 @@ FILE_NAME = "pairctl.toml"
 _ODD = ("trio", "leave-out")
 _TWO_WAY = ("prefer", "require")
 _SOLVERS = ("greedy-swap", "exact")
+_LANGUAGE = ("require", "prefer", "ignore")
+_SITE_LIMIT = 5.0
+"""`same_site` runs from -5 to 5, `no_shared_language` from 0 to 5: preferences, not rules.
+Set high, they can keep a same-specialty pair where the other choice is a pair that shares
+no language or a site (docs/scoring.md); the rules (--language require) forbid instead."""
 _WEIGHT_LIMIT = 100.0
 """Weights stay below this so that a forbidden pair (1,000) always costs more than any gain."""
 _WEIGHT_FLOOR = 0.001
@@ -66,6 +71,10 @@ class Settings:
     two_way: str | None = None
     """`[rules] two_way`: prefer or require (None: not said)."""
     chain_depth: int | None = None
+    max_timezone_gap: float | None = None
+    """`[rules] max_timezone_gap`: hours (None: no limit)."""
+    language: str | None = None
+    """`[rules] language`: require, prefer or ignore (None: not said)."""
     avoid: list[str] = field(default_factory=list)
     pin: list[str] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
@@ -229,7 +238,12 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
     match = _table(shown, data, "match")
     _only(shown, "match.", match, {"seed", "odd", "solver"})
     rules = _table(shown, data, "rules")
-    _only(shown, "rules.", rules, {"chain_depth", "avoid", "pin", "two_way"})
+    _only(
+        shown,
+        "rules.",
+        rules,
+        {"chain_depth", "avoid", "pin", "two_way", "max_timezone_gap", "language"},
+    )
     history = _table(shown, data, "history")
     _only(shown, "history.", history, {"paths", "rounds", "older_penalty", "format"})
     older = _number(shown, "history.older_penalty", history.get("older_penalty", 0.0), 50.0)
@@ -247,6 +261,8 @@ def load_settings(path: Path, trusted: Callable[[os.stat_result], None] | None =
         solver=_choice(shown, "match.solver", match.get("solver"), _SOLVERS),
         two_way=_choice(shown, "rules.two_way", rules.get("two_way"), _TWO_WAY),
         chain_depth=_int(shown, "rules.chain_depth", rules.get("chain_depth"), 0),
+        max_timezone_gap=_hours(shown, "rules.max_timezone_gap", rules.get("max_timezone_gap")),
+        language=_choice(shown, "rules.language", rules.get("language"), _LANGUAGE),
         avoid=files(rules, "rules.avoid"),
         pin=files(rules, "rules.pin"),
         history=files(history, "history.paths"),
@@ -398,6 +414,30 @@ def _choice(shown: str, key: str, value: Any, allowed: tuple[str, ...]) -> str |
     return str(value)
 
 
+def _site_weight(shown: str, value: Any) -> float:
+    """`same_site`: like a weight, but may be negative (some programmes want people to meet
+    other offices)."""
+    magnitude = abs(value) if isinstance(value, int | float) and not isinstance(value, bool) else -1
+    if not (magnitude == 0 or _WEIGHT_FLOOR <= magnitude <= _SITE_LIMIT):
+        raise ConfigError(
+            f"{shown}: weights.same_site must be 0 or from {_WEIGHT_FLOOR:g} to {_SITE_LIMIT:g} "
+            f"either way (negative: prefer other sites), not {_shown_value.repr(value)}"
+        )
+    return float(value) + 0.0
+
+
+def _hours(shown: str, key: str, value: Any) -> float | None:
+    """A number of hours from 0 to 12 (no two clocks are further apart), or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 12:
+        raise ConfigError(
+            f"{shown}: {key} must be a number of hours from 0 to 12, not "
+            f"{_shown_value.repr(value)}"
+        )
+    return float(value)
+
+
 def _number(shown: str, key: str, value: Any, highest: float) -> float:
     """A weight-like number: 0 (off), or from `_WEIGHT_FLOOR` to `highest`."""
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -428,6 +468,10 @@ def _weights(shown: str, table: dict[str, Any]) -> Weights:
             values[key] = float(value)
         elif key == "related":
             values[key] = _number(shown, "weights.related", value, 1.0)
+        elif key == "same_site":
+            values[key] = _site_weight(shown, value)
+        elif key == "no_shared_language":
+            values[key] = _number(shown, "weights.no_shared_language", value, _SITE_LIMIT)
         else:
             values[key] = _number(shown, f"weights.{key}", value, _WEIGHT_LIMIT)
     weights = Weights(**values)
@@ -453,7 +497,7 @@ TEMPLATE = """\
 [columns]
 # Which roster column holds each field, when pairctl does not recognise the header itself.
 # Fields: key, name, email, specialty, skills, wants, experience, department, manager,
-# active, away_until.
+# active, away_until, timezone, site, languages.
 # specialty = "Job Role"
 # skills = "Can teach"
 # blind = ["Tenure band", "Team"]   # never used for pairing, even if the name looks useful
@@ -462,13 +506,16 @@ TEMPLATE = """\
 [weights]
 # How a pair is scored (defaults shown). Each weight is 0 (off) or from 0.001 to 100;
 # gap_years is from 1 to 100. same_specialty must stay above twice the best
-# positive score (2 * teach + mutual + cross_department + experience_gap).
+# positive score (2 * teach + mutual + cross_department + experience_gap + same_site if
+# positive).
 # teach = 1.0
 # mutual = 1.0
 # cross_department = 0.25
 # experience_gap = 0.25
 # gap_years = 10.0
 # same_specialty = 10.0
+# same_site = 0.0       # with a location column: + prefers one site, - other sites (-5 to 5)
+# no_shared_language = 1.0   # with --language prefer: off a pair sharing no language (0-5)
 # related = 0.5         # what a related skill ([vocabulary.related]) counts, 0 to 1
 # rotation = 3.0        # with history: being the odd one (trio, left out) again costs this
 
@@ -482,6 +529,8 @@ TEMPLATE = """\
 # avoid = ["avoid.csv"]  # CSVs of key pairs never to pair
 # pin = ["pin.csv"]      # CSVs of key pairs that must be paired
 # two_way = "prefer"     # or "require": a pair where someone teaches nothing only when forced
+# max_timezone_gap = 6   # never pair people more than 6 hours apart on the round's date
+# language = "prefer"    # or "require" (no pair without a shared language) or "ignore"
 
 [history]
 # paths = ["rounds"]     # earlier rounds' sheets (files or folders) not to repeat

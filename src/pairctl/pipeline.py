@@ -15,6 +15,7 @@ import numpy as np
 
 from pairctl.config import Settings
 from pairctl.core.matching import OddRule, Progress, Solver, match_with_pins
+from pairctl.core.meeting import MeetingRules, meeting_warnings, with_meeting_rules
 from pairctl.core.model import Pairing, Roster
 from pairctl.core.quality import NOT_MEASURED, Quality, assess
 from pairctl.core.rules import Reasons, avoid_pairs, reporting_line_pairs, taking_no_part
@@ -47,6 +48,13 @@ class RoundRequest:
     """prefer, or require: a pair in which someone teaches nothing only when forced."""
     keep: tuple[str, ...] = ()
     """Pairing sheets whose groups marked Keep = yes are fixed (--keep)."""
+    round_date: dt.date | None = None
+    """The round's date (--round-date): zones' offsets and who is away are taken on it;
+    None: today."""
+    max_gap: float | None = None
+    """Pairs more than this many hours apart are forbidden (--max-timezone-gap)."""
+    language: str | None = None
+    """require, prefer or ignore (--language); None: prefer with a languages column."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,9 @@ class PlannedRound:
 
     @property
     def reasons(self) -> Reasons:
-        """The pairs the rules forbid (roster indices) and why, as the model holds them."""
+        """The pairs the listed rules forbid (roster indices) and why, as the model holds
+        them: the reporting line and the avoid list. The time-zone and language rules forbid
+        by attribute (`model.rule_reason` says why for any pair)."""
         return self.model.rules()
 
 
@@ -159,6 +169,12 @@ def prepare_round(
     if spellings:
         roster = replace(roster, warnings=(*roster.warnings, *spellings))
     model = score_roster(roster, settings.weights, two_way=request.two_way == "require")
+    day = request.round_date or today
+    meeting = MeetingRules(day, request.max_gap, request.language)
+    model = with_meeting_rules(model, roster, meeting)
+    cannot = meeting_warnings(roster, meeting, settings.weights.same_site)
+    if cannot:
+        roster = replace(roster, warnings=(*roster.warnings, *cannot))
     keys = [p.key for p in roster.people]
     reasons = reporting_line_pairs(roster.people, request.chain_depth)
     for path in request.avoid:
@@ -175,8 +191,8 @@ def prepare_round(
         ),
         *(group for path in request.keep for group in kept_groups(path, keys, settings)),
     ]
-    pins = check_pins(fixed, reasons, keys)
-    absent = taking_no_part(roster.people, today)
+    pins = check_pins(fixed, model.rule_reason, keys)
+    absent = taking_no_part(roster.people, day)
     for members, place in fixed:
         for person in members:
             if person in absent:

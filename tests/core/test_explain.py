@@ -38,7 +38,7 @@ def explained(roster: Roster, key: str) -> tuple[list, list]:
     model = score_roster(roster)
     keys = [p.key for p in roster.people]
     pairing = match(model, keys, seed=0)
-    return explain(roster, model, pairing, keys.index(key), {}, {})
+    return explain(roster, model, pairing, keys.index(key), {})
 
 
 def test_a_candidate_scoring_the_same_as_the_chosen_partner_is_called_a_tie():

@@ -149,13 +149,13 @@ def test_explain_says_a_one_way_pair_was_made_only_because_none_avoids_it():
     roster = forced_roster()
     model = score_roster(roster, two_way=True)
     pairing = match(model, keys_of(roster))
-    (partner,), _ = explain(roster, model, pairing, 2, {}, {})
+    (partner,), _ = explain(roster, model, pairing, 2, {})
     assert partner.key == "D"
     assert "found no pairing of the people taking part that avoids it" in partner.verdict
-    (partner,), _ = explain(roster, model, pairing, 0, {}, {})
+    (partner,), _ = explain(roster, model, pairing, 0, {})
     assert partner.key == "B" and partner.verdict == "chosen"
     loose = model.requiring_two_way(False)
-    (partner,), _ = explain(roster, loose, match(loose, keys_of(roster)), 2, {}, {})
+    (partner,), _ = explain(roster, loose, match(loose, keys_of(roster)), 2, {})
     assert partner.verdict == "chosen"
 
 
@@ -172,7 +172,7 @@ def test_explain_says_why_a_better_scoring_one_way_partner_was_passed_over():
     model = score_roster(roster, two_way=True)
     pairing = match(model, keys_of(roster))
     assert keyed(roster, pairing) == {frozenset("AB"), frozenset("CD")}
-    (partner,), others = explain(roster, model, pairing, 0, {}, {})
+    (partner,), others = explain(roster, model, pairing, 0, {})
     assert partner.key == "B"
     c = next(o for o in others if o.key == "C")
     assert c.score > partner.score

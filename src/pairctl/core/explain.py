@@ -41,6 +41,10 @@ class Option:
     learns: tuple[str, ...]
     """What the candidate teaches the person explained."""
     verdict: str
+    gap: float | None = None
+    """Hours between the two people's clocks on the round's date (None: a zone unknown)."""
+    languages: tuple[str, ...] = ()
+    """The candidate's languages, as written."""
 
 
 def explain(
@@ -48,7 +52,6 @@ def explain(
     model: ScoreModel,
     pairing: Pairing,
     index: int,
-    reasons: Mapping[tuple[int, int], str],
     absent: Mapping[int, str],
     alternatives: int = 5,
 ) -> tuple[list[Option], list[Option]]:
@@ -71,6 +74,8 @@ def explain(
             teaches=lesson(people[index], people[other], roster),
             learns=lesson(people[other], people[index], roster),
             verdict=verdict,
+            gap=_gap(model, index, other),
+            languages=people[other].languages,
         )
 
     two_way_required = bool(model.one_way_penalty)
@@ -90,9 +95,9 @@ def explain(
     order = np.lexsort((others, -scores))[:alternatives]
     rest = []
     for other, score in zip(others[order].tolist(), scores[order].tolist(), strict=True):
-        pair = (min(index, other), max(index, other))
-        if pair in reasons:
-            verdict = f"blocked by a rule: {reasons[pair]}"
+        why = model.rule_reason(index, other)
+        if why:
+            verdict = f"blocked by a rule: {why}"
         elif other in absent:
             verdict = f"not available: {absent[other]}"
         elif model.is_repeat(np.array([index]), np.array([other]))[0]:
@@ -113,6 +118,11 @@ def explain(
             verdict = "lower score than the chosen partner"
         rest.append(option(other, verdict))
     return chosen, rest
+
+
+def _gap(model: ScoreModel, a: int, b: int) -> float | None:
+    gap = float(model.gap(np.array([a]), np.array([b]))[0])
+    return None if np.isnan(gap) else gap
 
 
 def _labelled(parts: dict[str, float], a: Person, b: Person) -> dict[str, float]:

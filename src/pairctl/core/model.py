@@ -48,6 +48,13 @@ class Person:
     """False when the roster says the person does not take part (an Active column)."""
     away_until: str = ""
     """ISO date until which the person is away (an Away until column), or ''."""
+    timezone: str = ""
+    """The person's time zone as `core.zones` names it (`Europe/Berlin`, `UTC+05:30`), read
+    from a time zone column or a location naming one city; '' when unknown."""
+    site: str = ""
+    """Where the person works, as written (a Location, Office or Site column), or ''."""
+    languages: tuple[str, ...] = ()
+    """Languages the person speaks, as written, in roster order (a Languages column)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class ColumnMapping:
 
     fields: dict[str, str] = field(default_factory=dict)
     """field name (key, name, email, specialty, skills, wants, experience, department,
-    manager) -> the column header as written in the roster."""
+    manager, timezone, site, languages, ...) -> the column header as written in the roster."""
     blind: tuple[str, ...] = ()
     """Columns recognised as blind (title, level, age, gender, ...): never scored."""
     unused: tuple[str, ...] = ()
@@ -97,6 +104,21 @@ class Roster:
     vocabulary: Vocabulary = field(default_factory=default_vocabulary)
     """How skills and specialties are compared (folding and the built-in abbreviations until
     `with_vocabulary` applies the settings')."""
+
+    @property
+    def has_zones(self) -> bool:
+        """Whether a time zone or location column was read (so zones may be known)."""
+        return "timezone" in self.mapping.fields or "site" in self.mapping.fields
+
+    @property
+    def has_languages(self) -> bool:
+        """Whether a languages column was read."""
+        return "languages" in self.mapping.fields
+
+    @property
+    def has_sites(self) -> bool:
+        """Whether a location column was read."""
+        return "site" in self.mapping.fields
 
     def with_vocabulary(self, table: VocabularyTable | None) -> Roster:
         """The same roster compared through this settings vocabulary, plus the aliases its

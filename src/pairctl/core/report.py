@@ -32,6 +32,9 @@ class GroupView:
     score: float
     notes: tuple[str, ...] = ()
     """Plain-word flags, e.g. 'same specialty (unavoidable)', 'one-way', 'trio'."""
+    gap: float | None = None
+    """Hours between the members' clocks on the round's date (a trio: the largest of its
+    links); None when a member's zone is unknown or the roster has no zones."""
 
     def teaches(self, teacher: str, learner: str) -> tuple[str, ...]:
         """What `teacher` teaches `learner` (both person keys) in this group."""
@@ -59,6 +62,13 @@ class Metrics:
     """Sum of all group scores: the quantity the matcher maximises."""
     not_taking_part: int = 0
     """Of `unmatched`, the people out this round (opted out, away): listed, not warned about."""
+    cross_site: int | None = None
+    """Groups whose members work at different sites (all known); None without a location
+    column."""
+    largest_gap: float | None = None
+    """The largest time-zone gap in any group, in hours; None when no group's is known."""
+    far_apart: int = 0
+    """Groups more than `meeting.LONG_GAP` hours apart."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,10 @@ class RunReport:
     seed: int
     quality: Quality = NOT_MEASURED
     """How close the pairing is to the best possible, and against what."""
+    round_date: str = ""
+    """The round's date (ISO), on which the time-zone gaps were measured."""
+    zones: bool = False
+    """Whether the roster says where people are (time zone or location column)."""
     mix: tuple[tuple[str, str, int], ...] = ()
     """(specialty, specialty, links between them) for every combination that occurs, the two
     names in sorted order: how the groups mix specialties."""

@@ -16,7 +16,8 @@ import numpy.typing as npt
 from scipy import sparse
 
 from pairctl.core.model import Person, Roster, fold
-from pairctl.core.vocabulary import Lookup, Vocabulary, default_vocabulary
+from pairctl.core.vocabulary import Lookup, Vocabulary, default_vocabulary, term_key
+from pairctl.core.zones import gap_hours
 
 FloatMatrix = npt.NDArray[np.float64]
 FloatArray = npt.NDArray[np.float64]
@@ -53,6 +54,13 @@ class Weights:
     related: float = 0.5
     """What a wanted skill counts when the teacher has only a related one
     (`[vocabulary.related]`), against 1 for the skill itself."""
+    same_site: float = 0.0
+    """Added when the two work at one site (a location column, both known): positive to
+    prefer colleagues who can meet in person, negative to send people to other offices."""
+    no_shared_language: float = 1.0
+    """With `--language prefer`: what a pair loses whose languages are both known and share
+    none (as much as a first lesson in both directions; far less than a same-specialty
+    pair)."""
     rotation: float = 3.0
     """With history and an odd head-count: what being the odd one again costs (joining the
     trio, or being left out), so it rotates: `rotation` after one such round, growing towards
@@ -60,7 +68,13 @@ class Weights:
 
     def max_positive(self) -> float:
         """The highest score a pair can reach without penalty."""
-        return 2 * self.teach + self.mutual + self.cross_department + self.experience_gap
+        return (
+            2 * self.teach
+            + self.mutual
+            + self.cross_department
+            + self.experience_gap
+            + max(0.0, self.same_site)
+        )
 
     def as_text(self) -> str:
         """One line for the Run info sheet."""
@@ -212,6 +226,27 @@ class ScoreModel:
     odd_cost: FloatArray | None = None
     """Per person: what making them the odd one costs (`weights.rotation` per earlier round
     in which they were); None without history."""
+    site: IntArray | None = None
+    """Per person: a code for their site (equal for one site; -1 unknown); None without a
+    location column."""
+    speaks: sparse.csr_matrix | None = None
+    """People x languages 0/1; a row of zeros is someone whose languages are unknown. None
+    without a languages column."""
+    speaks_bits: BitArray | None = None
+    language_rule: str = "ignore"
+    """ignore, prefer (`weights.no_shared_language` off a pair sharing none) or require (such
+    a pair is forbidden like an avoid pair). Unknown languages never count against a pair."""
+    offset: FloatArray | None = None
+    """Per person: minutes east of UTC on the round's date; NaN where unknown. None without
+    a time zone or location column."""
+    max_gap: float | None = None
+    """Pairs more than this many hours apart (the short way round the clock) are forbidden
+    like an avoid pair; None: no limit. Unknown zones are never forbidden."""
+    places: tuple[str, ...] = ()
+    """Per person: their zone's name (or '') and languages, for the reasons a rule gives."""
+    tongues: tuple[str, ...] = ()
+    round_date: str = ""
+    """The round's date (ISO), at which the offsets were taken."""
 
     @property
     def size(self) -> int:
@@ -241,6 +276,15 @@ class ScoreModel:
             near_bits=None if self.near_bits is None else self.near_bits[order],
             one_way_penalty=self.one_way_penalty,
             odd_cost=None if self.odd_cost is None else self.odd_cost[order],
+            site=None if self.site is None else self.site[order],
+            speaks=None if self.speaks is None else self.speaks[order],
+            speaks_bits=None if self.speaks_bits is None else self.speaks_bits[order],
+            language_rule=self.language_rule,
+            offset=None if self.offset is None else self.offset[order],
+            max_gap=self.max_gap,
+            places=tuple(self.places[i] for i in order.tolist()) if self.places else (),
+            tongues=tuple(self.tongues[i] for i in order.tolist()) if self.tongues else (),
+            round_date=self.round_date,
         )
 
     def with_blocked(self, reasons: Mapping[tuple[int, int], str]) -> ScoreModel:
@@ -266,13 +310,108 @@ class ScoreModel:
         at = int(np.searchsorted(self.blocked, lo * self.size + hi))
         if at < len(self.blocked) and self.blocked[at] == lo * self.size + hi:
             return self.blocked_why[at]
+        x, y = np.array([a]), np.array([b])
+        if self._too_far(x, y)[0]:
+            gap = float(self.gap(x, y)[0])
+            return (
+                f"{self.places[a]} and {self.places[b]} are {gap:g} hours apart on "
+                f"{self.round_date} (the time-zone rule allows {self.max_gap:g})"
+            )
+        if self.language_rule == "require" and self.no_shared_language(x, y)[0]:
+            return (
+                f"no language in common ({self.tongues[a]} and {self.tongues[b]}; a shared "
+                "language is required)"
+            )
         return ""
 
+    @property
+    def has_meeting_rules(self) -> bool:
+        """Whether the time-zone gap or the shared language forbids pairs."""
+        return self.max_gap is not None or (
+            self.language_rule == "require" and self.speaks is not None
+        )
+
+    def gap(self, a: IntArray, b: IntArray) -> FloatArray:
+        """Hours between the two people's clocks on the round's date (NaN where a zone is
+        unknown, or without zones); broadcasts a and b."""
+        if self.offset is None:
+            return np.full(np.broadcast_shapes(np.shape(a), np.shape(b)), np.nan)
+        return gap_hours(self.offset[a], self.offset[b])
+
+    def no_shared_language(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: are both people's languages known, and do they share none?
+        Broadcasts a (rows x 1) against b (1 x n) as `block` does."""
+        shape = np.broadcast_shapes(np.shape(a), np.shape(b))
+        if self.speaks is None:
+            return np.zeros(shape, dtype=bool)
+        known = self.speaking_known
+        if len(shape) == 2:
+            rows, cols = np.ravel(a), np.ravel(b)
+            shared = (self.speaks[rows] @ self.speaks[cols].T).toarray() > 0
+            both: BoolArray = known[rows][:, None] & known[cols][None, :] & ~shared
+            return both
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+        common = _overlap(a, b, self.speaks, self.speaks_bits, self.speaks, self.speaks_bits)
+        result: BoolArray = known[a] & known[b] & (common == 0)
+        return result
+
+    @cached_property
+    def speaking_known(self) -> BoolArray:
+        """Per person: are their languages known?"""
+        if self.speaks is None:
+            return np.zeros(self.size, dtype=bool)
+        result: BoolArray = np.diff(self.speaks.indptr) > 0
+        return result
+
+    def _too_far(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: does the time-zone rule forbid it?"""
+        if self.max_gap is None or self.offset is None:
+            return np.zeros(np.broadcast_shapes(np.shape(a), np.shape(b)), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            result: BoolArray = self.gap(a, b) > self.max_gap + _GAP_SLACK
+        return result
+
+    def _meeting_forbids(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: does the time-zone or the language rule forbid it? Broadcasts."""
+        forbids = self._too_far(a, b)
+        if self.language_rule == "require":
+            forbids = forbids | self.no_shared_language(a, b)
+        return forbids
+
+    def with_meeting(
+        self,
+        offsets: FloatArray | None,
+        max_gap: float | None,
+        language_rule: str,
+        places: tuple[str, ...],
+        tongues: tuple[str, ...],
+        round_date: str,
+    ) -> ScoreModel:
+        """The same model with each person's clock on the round's date and the rules on time
+        zones and languages (`language_rule`: ignore, prefer, require)."""
+        return replace(
+            self,
+            offset=offsets,
+            max_gap=max_gap,
+            language_rule=language_rule if self.speaks is not None else "ignore",
+            places=places,
+            tongues=tongues,
+            round_date=round_date,
+        )
+
     def plain(self) -> ScoreModel:
-        """The same model without rules or history: what the people alone would score."""
+        """The same model without rules or history: what the people alone would score. (The
+        language preference is a weight, not a rule: it stays.)"""
         empty = np.zeros(0, dtype=np.int64)
         return replace(
-            self, blocked=empty, blocked_why=(), repeats=empty, faded=empty, one_way_penalty=0.0
+            self,
+            blocked=empty,
+            blocked_why=(),
+            repeats=empty,
+            faded=empty,
+            one_way_penalty=0.0,
+            max_gap=None,
+            language_rule="prefer" if self.language_rule == "require" else self.language_rule,
         )
 
     def requiring_two_way(self, required: bool = True) -> ScoreModel:
@@ -315,8 +454,13 @@ class ScoreModel:
         return replace(self, faded=_merge_keys(self.faded, pairs, self.size), fade_penalty=penalty)
 
     def is_blocked(self, a: IntArray, b: IntArray) -> BoolArray:
-        """For each pair: does a rule forbid it?"""
-        return _has_keys(self.blocked, a, b, self.size)
+        """For each pair: does a rule forbid it (a listed pair, the time-zone gap or the
+        shared language)?"""
+        listed = _has_keys(self.blocked, a, b, self.size)
+        if not self.has_meeting_rules:
+            return listed
+        result: BoolArray = listed | self._meeting_forbids(a, b)
+        return result
 
     def is_repeat(self, a: IntArray, b: IntArray) -> BoolArray:
         """For each pair: was it made in an earlier round?"""
@@ -375,6 +519,9 @@ class ScoreModel:
             if np.isnan(gap)
             else w.experience_gap * min(gap / w.gap_years, 1),
             "same specialty": -w.same_specialty * float(spec_a == spec_b and spec_a >= 0),
+            "same site": w.same_site * float(self._same_site(x, y)[0]),
+            "no shared language": -w.no_shared_language
+            * float(self.language_rule == "prefer" and self.no_shared_language(x, y)[0]),
             "forbidden by a rule": -BLOCKED_PENALTY * float(self.is_blocked(x, y)[0]),
             "repeat of an earlier round": -REPEAT_PENALTY * float(self.is_repeat(x, y)[0]),
         }
@@ -418,8 +565,14 @@ class ScoreModel:
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
         row_of = np.full(self.size, -1, dtype=np.int64)
         row_of[rows] = np.arange(len(rows))
+        # A pair two rules forbid costs the penalty once, as in `pair_scores`.
+        forbidden = (
+            self._meeting_forbids(rows[:, None], everyone[None, :])
+            if self.has_meeting_rules
+            else np.zeros(total.shape, dtype=bool)
+        )
         tiers = (
-            (self.blocked, BLOCKED_PENALTY),
+            (self.blocked, 0.0),
             (self.repeats, REPEAT_PENALTY),
             (self.faded, self.fade_penalty),
         )
@@ -427,7 +580,11 @@ class ScoreModel:
             lo, hi = keys // self.size, keys % self.size
             for mine, other in ((lo, hi), (hi, lo)):
                 inside = row_of[mine] >= 0
-                total[row_of[mine[inside]], other[inside]] -= penalty
+                if penalty:
+                    total[row_of[mine[inside]], other[inside]] -= penalty
+                else:
+                    forbidden[row_of[mine[inside]], other[inside]] = True
+        total[forbidden] -= BLOCKED_PENALTY
         total[np.arange(len(rows)), rows] = -np.inf
         return total
 
@@ -449,7 +606,19 @@ class ScoreModel:
         total -= w.same_specialty * ((spec_a == spec_b) & (spec_a >= 0))
         if self.one_way_penalty:
             total -= self.one_way_penalty * (np.minimum(d_ab, d_ba) <= 0)
+        if w.same_site and self.site is not None:
+            total += w.same_site * self._same_site(a, b)
+        if w.no_shared_language and self.language_rule == "prefer":
+            total -= w.no_shared_language * self.no_shared_language(a, b)
         result: npt.NDArray[np.float64] = np.asarray(total, dtype=np.float64)
+        return result
+
+    def _same_site(self, a: IntArray, b: IntArray) -> BoolArray:
+        """For each pair: do both work at one known site? Broadcasts."""
+        if self.site is None:
+            return np.zeros(np.broadcast_shapes(np.shape(a), np.shape(b)), dtype=bool)
+        site_a, site_b = self.site[a], self.site[b]
+        result: BoolArray = (site_a == site_b) & (site_a >= 0)
         return result
 
 
@@ -474,6 +643,8 @@ def _overlap(
     return result
 
 
+# Offsets are whole minutes, so gaps are exact multiples of 1/60 hour; this absorbs rounding.
+_GAP_SLACK = 1e-9
 # Vocabularies up to 64 * this many skills are packed as bits (at most 256 bytes a person).
 _MAX_WORDS = 32
 # Pairs scored per sparse product; bounds memory when scoring millions of pairs.
@@ -498,6 +669,7 @@ def score_roster(
     can = _indicator(teach_sets, column)
     want = _indicator(want_sets, column)
     near = _near(can, roster.vocabulary, column) if roster.has_wants else None
+    speaks = _languages(people) if roster.has_languages else None
     return ScoreModel(
         can=can,
         want=want,
@@ -513,7 +685,17 @@ def score_roster(
             [np.nan if p.experience is None else p.experience for p in people], dtype=np.float64
         ),
         weights=weights or Weights(),
+        site=_codes([fold(p.site) for p in people]) if roster.has_sites else None,
+        speaks=speaks,
+        speaks_bits=None if speaks is None else _bits(speaks),
     )
+
+
+def _languages(people: Sequence[Person]) -> sparse.csr_matrix:
+    """People x languages, each language folded as skills are (`English`, `english `)."""
+    spoken = [{k for k in map(term_key, p.languages) if k} for p in people]
+    column = {name: i for i, name in enumerate(sorted(set().union(*spoken)))}
+    return _indicator(spoken, column)
 
 
 def _near(

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from pairctl.core.attention import count_one_way, count_same_specialty, round_warnings
 from pairctl.core.matching import OddRule, random_pairing
+from pairctl.core.meeting import LONG_GAP
 from pairctl.core.model import Pairing, Person, Roster, fold
 from pairctl.core.quality import NOT_MEASURED, Quality
 from pairctl.core.report import GroupView, Lesson, Metrics, RunReport
@@ -38,6 +39,12 @@ class GroupFacts:
     """Per group: every member teaches someone and learns from someone in it."""
     repeats: BoolArray
     """Per group: two members were paired in an earlier round (--history)."""
+    gap: FloatArray
+    """Per group: the largest gap between two members' clocks, in hours (NaN: unknown)."""
+    cross_site: BoolArray
+    """Per group: two members work at different known sites."""
+    no_language: BoolArray
+    """Per group: two members whose languages are known share none."""
 
 
 def group_facts(model: ScoreModel, groups: Sequence[Sequence[int]]) -> GroupFacts:
@@ -71,7 +78,24 @@ def group_facts(model: ScoreModel, groups: Sequence[Sequence[int]]) -> GroupFact
     np.logical_and.at(everyone, gi, gives[t] & gets[t])
     repeats = np.zeros(count, dtype=bool)
     np.logical_or.at(repeats, gi, model.is_repeat(t, lrn))
-    return GroupFacts(score, shares, anyone, everyone, repeats)
+    # NaN where any link's gap is unknown: fmax would hide it, so unknown links are marked.
+    gaps = model.gap(t, lrn) if len(t) else np.zeros(0)
+    gap = np.zeros(count)
+    np.maximum.at(gap, gi, np.nan_to_num(gaps, nan=0.0))
+    unknown = np.zeros(count, dtype=bool)
+    np.logical_or.at(unknown, gi, np.isnan(gaps))
+    gap[unknown] = np.nan
+    cross_site = np.zeros(count, dtype=bool)
+    if model.site is not None and len(t):
+        np.logical_or.at(
+            cross_site,
+            gi,
+            (model.site[t] != model.site[lrn]) & (model.site[t] >= 0) & (model.site[lrn] >= 0),
+        )
+    no_language = np.zeros(count, dtype=bool)
+    if len(t):
+        np.logical_or.at(no_language, gi, model.no_shared_language(t, lrn))
+    return GroupFacts(score, shares, anyone, everyone, repeats, gap, cross_site, no_language)
 
 
 def metrics(
@@ -95,6 +119,8 @@ def metrics(
     def pct(flags: BoolArray) -> float:
         return 100.0 * float(flags.sum()) / n_groups if n_groups else 0.0
 
+    known = facts.gap[~np.isnan(facts.gap)]
+
     return Metrics(
         people=len(roster.people),
         pairs=sum(1 for g in groups if len(g) == 2),
@@ -105,6 +131,9 @@ def metrics(
         both_teach_pct=pct(facts.everyone_teaches_and_learns),
         mean_score=total / links if links else 0.0,
         total_score=total,
+        cross_site=int(facts.cross_site.sum()) if roster.has_sites else None,
+        largest_gap=float(known.max()) if len(known) else None,
+        far_apart=int((known > LONG_GAP).sum()),
     )
 
 
@@ -137,6 +166,13 @@ def _notes(
         notes.append("nobody teaches: no skill wanted either way")
     elif not facts.everyone_teaches_and_learns[g]:
         notes.append("one-way")
+    gap = float(facts.gap[g])
+    if gap > LONG_GAP:
+        notes.append(f"{gap:g} hours apart")
+    if facts.cross_site[g]:
+        notes.append("crosses site")
+    if facts.no_language[g]:
+        notes.append("no language in common")
     return tuple(notes)
 
 
@@ -174,6 +210,7 @@ def build_report(
                 lessons=lessons,
                 score=g.score,
                 notes=_notes(members, facts, number - 1, g.pinned, same.unavoidable),
+                gap=None if np.isnan(facts.gap[number - 1]) else float(facts.gap[number - 1]),
             )
         )
 
@@ -209,6 +246,8 @@ def build_report(
         seed=pairing.seed,
         quality=quality or NOT_MEASURED,
         mix=specialty_mix(roster, groups),
+        round_date=model.round_date,
+        zones=roster.has_zones,
     )
 
 

@@ -17,7 +17,7 @@ from pairctl.roster.sources import Grid, cell_text, row_is_blank
 # fmt: off
 FIELDS = (
     "key", "name", "email", "specialty", "skills", "wants", "experience", "department", "manager",
-    "active", "away_until",
+    "active", "away_until", "timezone", "site", "languages",
 )
 # fmt: on
 KEY_FIELDS = ("key", "email", "name")
@@ -75,6 +75,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "away_until": (
         "Away until", "On leave until", "Back on", "Returns on", "Unavailable until",
         "Out until",
+    ),
+    "timezone": (
+        "Time zone", "Timezone", "TZ", "UTC offset", "GMT offset", "Local time zone",
+        "Time zone (IANA)", "Home time zone", "Working time zone",
+    ),
+    "site": (
+        "Site", "Office", "Location", "Work location", "Office location", "Base", "City",
+        "Work site", "Campus", "Workplace", "Office city",
+    ),
+    "languages": (
+        "Languages", "Spoken languages", "Languages spoken", "Language", "Working languages",
+        "Languages I speak",
     ),
 }
 # fmt: on

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pairctl.errors import RosterError, where
 from pairctl.roster.keys import key_lookup
@@ -68,11 +68,11 @@ def _more_rows(rows: list[list[str]]) -> bool:
 
 def check_pins(
     pins: Sequence[tuple[tuple[int, ...], str]],
-    forbidden: Mapping[tuple[int, int], str],
+    forbidden: Callable[[int, int], str],
     keys: Sequence[str],
 ) -> list[tuple[int, ...]]:
     """The pinned groups (pairs or trios) as indices, or a RosterError for a contradiction: a
-    person pinned twice, or a pin that a rule forbids."""
+    person pinned twice, or a pin that a rule forbids (`forbidden(a, b)`: why, or '')."""
     seen: dict[int, str] = {}
     groups = []
     for members, place in pins:
@@ -84,8 +84,8 @@ def check_pins(
             seen[person] = place
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                why = forbidden.get((min(a, b), max(a, b)))
-                if why is not None:
+                why = forbidden(a, b)
+                if why:
                     raise RosterError(
                         f"{place}: the pin {keys[a]!r} + {keys[b]!r} contradicts a rule: {why}"
                     )

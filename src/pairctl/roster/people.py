@@ -20,6 +20,7 @@ from pairctl.core.model import Person, fold
 from pairctl.errors import RosterError
 from pairctl.roster.header import Layout
 from pairctl.roster.keys import key_fold
+from pairctl.roster.places import read_zones
 from pairctl.roster.sources import Cell, Grid, cell_text, lone_cell, row_is_blank, shorten
 from pairctl.roster.submissions import answers_kept, dropped_warning, timestamp_column
 
@@ -154,6 +155,17 @@ def build_people(
     departments = column("department")
     managers = _blank_not_answered(column("manager"))
     emails = column("email")
+    sites = _blank_not_answered(column("site"))
+    zones, unread = read_zones(
+        _blank_not_answered(column("timezone")),
+        sites,
+        rows,
+        location,
+        header.get("timezone"),
+        header.get("site"),
+    )
+    warnings += unread
+    languages = split_column(column("languages")).items
 
     people = [
         Person(
@@ -169,6 +181,9 @@ def build_people(
             row=row,
             active=taking_part,
             away_until=back,
+            timezone=zone,
+            site=site,
+            languages=spoken,
         )
         for (
             key,
@@ -183,6 +198,9 @@ def build_people(
             row,
             taking_part,
             back,
+            zone,
+            site,
+            spoken,
         ) in zip(
             keys,
             names,
@@ -196,6 +214,9 @@ def build_people(
             rows,
             active,
             away,
+            zones,
+            sites,
+            languages,
             strict=True,
         )
     ]

@@ -284,7 +284,7 @@ def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
     except UsageError as error:
         raise UsageError(f"{given.roster}: {error.message}") from None
     chosen, others = explain_person(
-        planned.roster, planned.model, planned.pairing, index, planned.reasons, planned.absent
+        planned.roster, planned.model, planned.pairing, index, planned.absent
     )
     key = planned.roster.people[index].key
     if as_json:

@@ -9,6 +9,7 @@ values arrive as one `Given` record (None or empty: not given) and become the pi
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import inspect
@@ -42,6 +43,12 @@ class SolverChoice(enum.StrEnum):
 class TwoWayChoice(enum.StrEnum):
     prefer = "prefer"
     require = "require"
+
+
+class LanguageChoice(enum.StrEnum):
+    require = "require"
+    prefer = "prefer"
+    ignore = "ignore"
 
 
 MAP_FIELDS = ", ".join(FIELDS)
@@ -145,6 +152,38 @@ TwoWay = Annotated[
         help="prefer (default): a pair in which both teach scores higher; require: a pair in "
         "which someone teaches nothing is made only when no pairing avoids it, as few as "
         "possible, each flagged.",
+        show_default=False,
+    ),
+]
+RoundDate = Annotated[
+    str | None,
+    typer.Option(
+        "--round-date",
+        metavar="YYYY-MM-DD",
+        help="The round's date (default today): time zones' offsets, daylight saving "
+        "included, and who is away are taken on it.",
+        show_default=False,
+    ),
+]
+MaxTimezoneGap = Annotated[
+    float | None,
+    typer.Option(
+        "--max-timezone-gap",
+        min=0,
+        max=12,
+        metavar="HOURS",
+        help="Never pair people whose clocks are more than HOURS apart on the round's date "
+        "(needs a time zone or location column; unknown zones are never held to it).",
+        show_default=False,
+    ),
+]
+Language = Annotated[
+    LanguageChoice | None,
+    typer.Option(
+        "--language",
+        metavar="require|prefer|ignore",
+        help="With a languages column: require forbids a pair with no language in common, "
+        "prefer (default) scores it lower, ignore does neither.",
         show_default=False,
     ),
 ]
@@ -271,6 +310,9 @@ class Given:
     history: tuple[str, ...] = ()
     history_rounds: int | None = None
     chain_depth: int | None = None
+    round_date: str | None = None
+    max_timezone_gap: float | None = None
+    language: str | None = None
 
 
 READING = ("roster", "sheet", "mapping", "config")
@@ -290,6 +332,9 @@ ROUND = (
     "history",
     "history_rounds",
     "chain_depth",
+    "round_date",
+    "max_timezone_gap",
+    "language",
 )
 """The options that shape a round's pairing."""
 
@@ -310,6 +355,9 @@ _DECLARED: dict[str, tuple[Any, Any]] = {
     "history": (History, None),
     "history_rounds": (HistoryRounds, None),
     "chain_depth": (ChainDepth, None),
+    "round_date": (RoundDate, None),
+    "max_timezone_gap": (MaxTimezoneGap, None),
+    "language": (Language, None),
 }
 
 
@@ -432,7 +480,23 @@ def merge(given: Given, settings: Settings) -> RoundRequest:
         history_rounds=_first(given.history_rounds, settings.history_rounds, 0),
         duplicates=duplicates_policy(given, settings),
         keep=given.keep,
+        round_date=round_date(given.round_date),
+        # None is a value here: no limit, and the language rule's own default.
+        max_gap=_first(given.max_timezone_gap, settings.max_timezone_gap, _UNSET),
+        language=_first(given.language, settings.language, _UNSET),
     )
+
+
+def round_date(text: str | None) -> dt.date | None:
+    """--round-date as a date (None when not given); a usage error for anything else."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--round-date {text!r}: not a date; write it as YYYY-MM-DD (e.g. 2027-01-15)"
+        ) from None
 
 
 def duplicates_policy(given: Given, settings: Settings) -> str:
@@ -440,5 +504,9 @@ def duplicates_policy(given: Given, settings: Settings) -> str:
     return str(_first(given.duplicates, settings.duplicates, "error"))
 
 
+_UNSET: Any = None
+
+
 def _first(*values: Any) -> Any:
-    return next(v for v in values if v is not None)
+    """The first value given; the last one (the default, which may be None) otherwise."""
+    return next((v for v in values[:-1] if v is not None), values[-1])
