@@ -1,5 +1,7 @@
 """Write sample_data/roster.xlsx and sample_data/roster.csv: 40 colleagues for a two-way
-mentoring round, the same people in both files.
+mentoring round, the same people in both files; and sample_data/offices.csv: the same people
+with the office they work at on six continents, a time zone where the office names none, and
+the languages they speak.
 
 Deterministic: a fixed seed, and the .xlsx is saved with fixed timestamps, so running it
 again gives byte-identical files. Run from the repository root:
@@ -238,7 +240,10 @@ def main() -> None:
     people = make_people(random.Random(SEED))
     write_xlsx(people, HERE / "roster.xlsx")
     write_csv(people, HERE / "roster.csv")
-    print(f"wrote {len(people)} people to roster.xlsx and roster.csv in {HERE}")
+    # Its own random stream, so the two files above stay as they were.
+    add_offices(people, random.Random(SEED + 1))
+    write_csv(people, HERE / "offices.csv", (*HEADER, *OFFICE_HEADER))
+    print(f"wrote {len(people)} people to roster.xlsx, roster.csv and offices.csv in {HERE}")
 
 
 def make_people(rng: random.Random) -> list[dict[str, Any]]:
@@ -343,6 +348,41 @@ def add_wants(people: list[dict[str, Any]], rng: random.Random) -> None:
         person["wants"] = wants
 
 
+OFFICE_HEADER = ("Office", "Time zone", "Languages")
+# Office -> (head-count, the time zone written beside it, the languages spoken there; each
+# person speaks the first and, in turn, some of the others). A blank time zone: the office is
+# a city the zone database knows. "Remote" names no zone, as on real rosters: it is a
+# finding, never a guess.
+OFFICES: dict[str, tuple[int, str, tuple[str, ...]]] = {
+    "London": (7, "", ("English", "French")),
+    "Berlin": (5, "", ("German", "English")),
+    "New York": (7, "", ("English", "Spanish")),
+    "San Francisco": (5, "America/Los_Angeles", ("English", "Mandarin")),
+    "São Paulo": (4, "", ("Portuguese", "Spanish", "English")),
+    "Tokyo": (4, "", ("Japanese", "English")),
+    "Bengaluru": (3, "UTC+05:30", ("English", "Hindi", "Kannada")),
+    "Sydney": (3, "", ("English",)),
+    "Nairobi": (1, "", ("English", "Swahili")),
+    "Remote": (1, "", ("English",)),
+}
+
+
+def add_offices(people: list[dict[str, Any]], rng: random.Random) -> None:
+    """Everyone's office, time zone and languages. In Tokyo and São Paulo some speak only
+    the local language, so `--language require` has pairs to forbid."""
+    seats = [office for office, (count, _, _) in OFFICES.items() for _ in range(count)]
+    assert len(seats) == len(people), "one office seat per person"
+    rng.shuffle(seats)
+    for number, (person, office) in enumerate(zip(people, seats, strict=True)):
+        _, zone, spoken = OFFICES[office]
+        extra = [tongue for tongue in spoken[1:] if rng.random() < 0.6]
+        if office in ("Tokyo", "São Paulo") and number % 2:
+            extra = []
+        person["Office"] = office
+        person["Time zone"] = zone
+        person["Languages"] = ", ".join([spoken[0], *extra])
+
+
 def ascii_name(text: str) -> str:
     """'Łukasz' -> 'lukasz', 'Ní Bhriain' -> 'nibhriain', "O'Connor" -> 'oconnor'."""
     # Letters NFKD does not split into a base letter and an accent.
@@ -400,12 +440,14 @@ def fix_dates(core_xml: bytes) -> bytes:
     return text.encode()
 
 
-def write_csv(people: list[dict[str, Any]], path: Path) -> None:
+def write_csv(
+    people: list[dict[str, Any]], path: Path, header: tuple[str, ...] = HEADER
+) -> None:
     """UTF-8 with a byte-order mark, header on row 1: what Excel's "CSV UTF-8" saves."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(HEADER)
-        writer.writerows([person[column] for column in HEADER] for person in people)
+        writer.writerow(header)
+        writer.writerows([person[column] for column in header] for person in people)
 
 
 if __name__ == "__main__":

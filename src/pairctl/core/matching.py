@@ -524,6 +524,9 @@ def _match(
         pairs, loose = _pair_again(canonical, pairs, loose)
         # The solver's odd one out stays the first to join a trio or to leave, as before.
         loose.sort(key=lambda p: (p != extra, p))
+    if any(hits):
+        # Forced pairs were undone (and maybe re-paired): the solver's total counted them.
+        objective = matching_total(canonical, pairs)
 
     unmatched: list[Unmatched] = []
     if odd == "trio" and loose:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from pairctl.core.model import Roster
+from pairctl.core.model import Roster, fold
 from pairctl.core.scoring import largest_specialty, specialty_codes
 from pairctl.core.spelling_check import look_alike_line, roster_look_alikes
+from pairctl.core.vocabulary import term_key
 from pairctl.core.words import plural, some
 
 Level = Literal["problem", "warning", "info"]
@@ -62,6 +64,7 @@ def check_roster(roster: Roster) -> list[Finding]:
             )
     found += _spelling_findings(roster)
     found += _related_findings(roster)
+    found += _meeting_findings(roster)
     codes = specialty_codes(people, roster.vocabulary.specialties)
     code, count = largest_specialty(codes)
     if 2 * count > len(people):
@@ -75,6 +78,63 @@ def check_roster(roster: Roster) -> list[Finding]:
             )
         )
     return found
+
+
+def _meeting_findings(roster: Roster) -> list[Finding]:
+    """Where people are and what they speak: what the time-zone and language rules will see,
+    and who they cannot see (an unknown zone, no languages listed)."""
+    people = roster.people
+    findings = []
+    if roster.has_zones:
+        zones = Counter(p.timezone for p in people if p.timezone)
+        known = sum(zones.values())
+        findings.append(
+            Finding(
+                "info",
+                "time zones",
+                f"{known} of {len(people)} known, {plural(len(zones), 'zone')}"
+                + (
+                    f": {some([f'{z} ({n})' for z, n in zones.most_common()], _SHOWN)}"
+                    if zones
+                    else ""
+                ),
+            )
+        )
+        unknown = [p.key for p in people if not p.timezone]
+        if unknown:
+            findings.append(
+                Finding(
+                    "warning",
+                    "no time zone",
+                    f"{len(unknown)} (no time-zone rule applies to them): {some(unknown, _SHOWN)}",
+                )
+            )
+    if roster.has_sites:
+        sites = Counter(fold(p.site) for p in people if p.site)
+        findings.append(Finding("info", "sites", plural(len(sites), "site")))
+    if roster.has_languages:
+        spoken = Counter(
+            shown
+            for p in people
+            for shown in {term_key(x): x.strip() for x in p.languages if term_key(x)}.values()
+        )
+        findings.append(
+            Finding(
+                "info",
+                "languages",
+                some([f"{name} ({n})" for name, n in spoken.most_common()], _SHOWN) or "(none)",
+            )
+        )
+        silent = [p.key for p in people if not p.languages]
+        if silent:
+            findings.append(
+                Finding(
+                    "warning",
+                    "no languages",
+                    f"{len(silent)} (no language rule applies to them): {some(silent, _SHOWN)}",
+                )
+            )
+    return findings
 
 
 def _related_findings(roster: Roster) -> list[Finding]:
