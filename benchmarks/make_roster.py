@@ -2,9 +2,11 @@
 
 Skewed specialty sizes (the largest near 35%), skills correlated with specialty plus
 cross-cutting ones, wants drawn mostly from other specialties' skills, a few empty wants,
-experience from 0 to 40 years, a dozen departments. Deterministic for a seed.
+experience from 0 to 40 years, a dozen departments. Deterministic for a seed. With
+`--places`, also an Office on six continents, a Time zone column (blank where the office is a
+city the zone database knows, as coordinators leave it) and the Languages people speak.
 
-    python benchmarks/make_roster.py 10000 -o /tmp/roster-10k.csv [--seed 1]
+    python benchmarks/make_roster.py 10000 -o /tmp/roster-10k.csv [--seed 1] [--places]
 """
 
 from __future__ import annotations
@@ -30,6 +32,44 @@ SPECIALTIES = {
 SKILLS_PER_SPECIALTY = 14
 CROSS_CUTTING = [f"general skill {i}" for i in range(30)]
 DEPARTMENTS = [f"Dept {i:02d}" for i in range(12)]
+
+
+# Office -> (relative size, the time zone written beside it, languages: the first spoken by
+# all there, each other by some). A few people work remotely, with no zone anyone can read.
+OFFICES = {
+    "London": (14, "", ("English", "French")),
+    "Berlin": (8, "", ("German", "English")),
+    "Warsaw": (5, "", ("Polish", "English")),
+    "New York": (14, "", ("English", "Spanish")),
+    "San Francisco": (9, "America/Los_Angeles", ("English", "Mandarin")),
+    "Sao Paulo": (6, "", ("Portuguese", "Spanish", "English")),
+    "Mexico City": (4, "", ("Spanish", "English")),
+    "Tokyo": (7, "", ("Japanese", "English")),
+    "Bengaluru": (10, "UTC+05:30", ("English", "Hindi", "Kannada")),
+    "Singapore": (5, "", ("English", "Mandarin", "Malay")),
+    "Sydney": (5, "", ("English",)),
+    "Nairobi": (3, "", ("English", "Swahili")),
+    "Remote": (2, "", ("English",)),
+}
+PLACE_COLUMNS = ["Office", "Time zone", "Languages"]
+
+
+def places(n: int, seed: int) -> list[list[str]]:
+    """n rows of Office, Time zone, Languages. About one in ten outside the English-speaking
+    offices speaks only the local language."""
+    rng = random.Random(seed + 7919)
+    names = list(OFFICES)
+    weights = [OFFICES[o][0] for o in names]
+    rows = []
+    for _ in range(n):
+        office = rng.choices(names, weights)[0]
+        _, zone, spoken = OFFICES[office]
+        if spoken[0] != "English" and rng.random() < 0.1:
+            tongues = [spoken[0]]
+        else:
+            tongues = [spoken[0], *(t for t in spoken[1:] if rng.random() < 0.7)]
+        rows.append([office, zone, ", ".join(tongues)])
+    return rows
 
 
 def specialty_skills() -> dict[str, list[str]]:
@@ -77,6 +117,7 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--places", action="store_true", help="add Office, Time zone, Languages")
     args = parser.parse_args()
     with args.output.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -89,9 +130,13 @@ def main() -> None:
                 "Years of experience",
                 "Skills",
                 "Wants to learn",
+                *(PLACE_COLUMNS if args.places else []),
             ]
         )
-        writer.writerows(make_rows(args.n, args.seed))
+        rows = make_rows(args.n, args.seed)
+        if args.places:
+            rows = [row + extra for row, extra in zip(rows, places(args.n, args.seed), strict=True)]
+        writer.writerows(rows)
 
 
 if __name__ == "__main__":
