@@ -354,3 +354,11 @@ def test_same_site_may_send_people_to_other_offices(tmp_path):
         )
         result = matched(str(roster), "--round-date", WINTER)
         assert sorted(sorted(g["members"]) for g in result["pairs"]) == expected, weight
+
+
+def test_the_default_sheet_is_named_after_the_round_date(tmp_path):
+    roster = london_new_york(tmp_path)
+    done = run("match", str(roster), "-q", "--round-date", SPRING)
+    assert done.exit_code == 0, done.stderr
+    assert (tmp_path / "pairs-2027-03-20.xlsx").is_file()
+    assert [p.name for p in tmp_path.glob("pairs-*")] == ["pairs-2027-03-20.xlsx"]

@@ -89,8 +89,9 @@ def plan(
     model = ready.model
     with folder_lock(folder):
         for number, pairing in enumerate(made.rounds):
-            # Quarterly: each planned round 13 weeks after the one before.
-            day = now.date() + dt.timedelta(weeks=13 * number)
+            # Quarterly: each planned round 13 weeks after the one before (time zones are
+            # taken on the first round's date for all of them).
+            day = (request.round_date or now.date()) + dt.timedelta(weeks=13 * number)
             planned = PlannedRound(
                 roster=ready.roster,
                 model=model,
@@ -169,7 +170,7 @@ def _round(given: Given, env: Environment, delivery: Delivery, checking: str | N
     else:
         # Check the destination before the work, so a bad -o fails fast and writes nothing.
         target = check_output(
-            delivery.output or default_output(given.roster, now.date()),
+            delivery.output or default_output(given.roster, request.round_date or now.date()),
             given.roster,
             force=delivery.force,
         )
