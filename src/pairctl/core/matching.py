@@ -436,33 +436,8 @@ def _pairing(
 
 def _without_any_allowed_partner(model: ScoreModel) -> list[int]:
     """People a rule forbids with every other person of the model, in index order."""
-    n = model.size
-    ends = np.concatenate([model.blocked // n, model.blocked % n]).astype(np.int64)
-    forbidden = np.bincount(ends, minlength=n)
-    if not model.has_meeting_rules:
-        result: list[int] = np.flatnonzero(forbidden >= n - 1).tolist()
-        return result
-    # The time-zone and language rules forbid by attribute, not by a list: look for one
-    # allowed partner among a few others chosen at random first, and check the whole row
-    # only for those who found none (on a real roster, almost nobody).
-    everyone = np.arange(n, dtype=np.int64)
-    tries = min(n - 1, _LONELY_SAMPLE)
-    shift = np.random.default_rng(0).integers(1, n, size=(n, tries)) if n > 1 else None
-    if shift is None:
-        return everyone.tolist()
-    others = (everyone[:, None] + shift) % n
-    found = (~model.is_blocked(np.repeat(everyone, tries), others.ravel())).reshape(n, tries)
-    lonely = []
-    for person in np.flatnonzero(~found.any(axis=1)).tolist():
-        allowed = ~model.is_blocked(np.full(n, person, dtype=np.int64), everyone)
-        allowed[person] = False
-        if not allowed.any():
-            lonely.append(person)
-    return lonely
-
-
-_LONELY_SAMPLE = 32
-"""How many others each person is tried against before their whole row is checked."""
+    result: list[int] = np.flatnonzero(model.allowed_partners() <= 0).tolist()
+    return result
 
 
 def _blossom_weights(scores: FloatArray) -> IntArray:

@@ -347,7 +347,14 @@ class ScoreModel:
         known = self.speaking_known
         if len(shape) == 2:
             rows, cols = np.ravel(a), np.ravel(b)
-            shared = (self.speaks[rows] @ self.speaks[cols].T).toarray() > 0
+            if self.speaks_bits is not None:
+                # A few languages: one or two words a person, compared word by word.
+                shared = np.zeros(shape, dtype=bool)
+                for word in range(self.speaks_bits.shape[1]):
+                    left = self.speaks_bits[rows, word][:, None]
+                    shared |= (left & self.speaks_bits[cols, word][None, :]) != 0
+            else:
+                shared = (self.speaks[rows] @ self.speaks[cols].T).toarray() > 0
             both: BoolArray = known[rows][:, None] & known[cols][None, :] & ~shared
             return both
         a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
@@ -563,30 +570,73 @@ class ScoreModel:
                 n_in += related * (self.want[rows] @ self.near.T).toarray()
             d_out, d_in = strength(n_out), strength(n_in)
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
+        forbidden = self.forbidden_block(rows)
         row_of = np.full(self.size, -1, dtype=np.int64)
         row_of[rows] = np.arange(len(rows))
-        # A pair two rules forbid costs the penalty once, as in `pair_scores`.
-        forbidden = (
-            self._meeting_forbids(rows[:, None], everyone[None, :])
-            if self.has_meeting_rules
-            else np.zeros(total.shape, dtype=bool)
-        )
-        tiers = (
-            (self.blocked, 0.0),
-            (self.repeats, REPEAT_PENALTY),
-            (self.faded, self.fade_penalty),
-        )
-        for keys, penalty in tiers:
+        for keys, penalty in ((self.repeats, REPEAT_PENALTY), (self.faded, self.fade_penalty)):
             lo, hi = keys // self.size, keys % self.size
             for mine, other in ((lo, hi), (hi, lo)):
                 inside = row_of[mine] >= 0
-                if penalty:
-                    total[row_of[mine[inside]], other[inside]] -= penalty
-                else:
-                    forbidden[row_of[mine[inside]], other[inside]] = True
+                total[row_of[mine[inside]], other[inside]] -= penalty
+        # A pair two rules forbid costs the penalty once, as in `pair_scores`.
         total[forbidden] -= BLOCKED_PENALTY
         total[np.arange(len(rows)), rows] = -np.inf
         return total
+
+    def allowed_partners(self) -> IntArray:
+        """Per person: how many others no rule forbids them to pair with.
+
+        The time-zone and language rules depend only on a person's clock and languages, so
+        people are grouped by those (a few dozen groups on a real roster) and the groups
+        compared with each other; listed pairs the two rules allow are then taken off. Linear
+        in the roster, where comparing everyone with everyone would be quadratic."""
+        n = self.size
+        lo, hi = self.blocked // n, self.blocked % n
+        if not self.has_meeting_rules:
+            listed: IntArray = np.bincount(np.concatenate([lo, hi]), minlength=n)
+            return (n - 1) - listed
+        kind, firsts = self._meeting_kinds()
+        forbids = self._meeting_forbids(firsts[:, None], firsts[None, :])
+        counts = np.bincount(kind, minlength=len(firsts))
+        compatible = (~forbids).astype(np.int64) @ counts
+        allowed: IntArray = compatible[kind] - (~forbids[kind, kind]).astype(np.int64)
+        also = ~forbids[kind[lo], kind[hi]]
+        allowed -= np.bincount(lo[also], minlength=n) + np.bincount(hi[also], minlength=n)
+        return allowed
+
+    def _meeting_kinds(self) -> tuple[IntArray, IntArray]:
+        """People grouped by what the time-zone and language rules look at: each person's
+        group, and one member of each group."""
+        columns = [np.zeros((self.size, 1), dtype=np.int64)]
+        if self.max_gap is not None and self.offset is not None:
+            clock = np.where(np.isnan(self.offset), 10**6, self.offset).astype(np.int64)
+            columns.append(clock[:, None])
+        if self.language_rule == "require" and self.speaks is not None:
+            if self.speaks_bits is not None:
+                columns.append(self.speaks_bits.view(np.int64))
+            else:
+                # More languages than bits hold: every person their own group (exact, slow).
+                columns.append(np.arange(self.size, dtype=np.int64)[:, None])
+        table = np.hstack(columns)
+        _, firsts, kind = np.unique(table, axis=0, return_index=True, return_inverse=True)
+        return kind.ravel().astype(np.int64), firsts.astype(np.int64)
+
+    def forbidden_block(self, rows: IntArray) -> BoolArray:
+        """Which pairs of `rows` against everyone a rule forbids (listed pairs, the time-zone
+        gap, the shared language): a len(rows) x n block."""
+        everyone = np.arange(self.size)
+        forbidden: BoolArray = (
+            self._meeting_forbids(rows[:, None], everyone[None, :])
+            if self.has_meeting_rules
+            else np.zeros((len(rows), self.size), dtype=bool)
+        )
+        row_of = np.full(self.size, -1, dtype=np.int64)
+        row_of[rows] = np.arange(len(rows))
+        lo, hi = self.blocked // self.size, self.blocked % self.size
+        for mine, other in ((lo, hi), (hi, lo)):
+            inside = row_of[mine] >= 0
+            forbidden[row_of[mine[inside]], other[inside]] = True
+        return forbidden
 
     def dense(self) -> FloatMatrix:
         """The full n x n score matrix. Only for small rosters (tests, the exact solver)."""

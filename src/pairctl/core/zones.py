@@ -24,7 +24,17 @@ _OFFSET = re.compile(
 _ZERO = frozenset({"utc", "gmt", "z", "utc+0", "gmt+0", "utc-0", "gmt-0", "utc±0", "+0", "±0"})
 # The database's own special files and legacy POSIX names, which no roster means.
 _NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
-_NOT_CITIES = ("etc/", "systemv/", "posix/", "right/", "us/", "canada/", "brazil/", "mexico/", "chile/")
+_NOT_CITIES = (
+    "etc/",
+    "systemv/",
+    "posix/",
+    "right/",
+    "us/",
+    "canada/",
+    "brazil/",
+    "mexico/",
+    "chile/",
+)
 _ABBREVIATION = re.compile(r"^[A-Z]{2,4}(\d[A-Z\d]*)?$")
 """Database names such as EST, CET or PST8PDT: taken at their word they are often wrong (EST
 is UTC-5 all year; most who write it mean New York's clock), so they are reported."""
@@ -87,7 +97,7 @@ def read_zone(text: str) -> Reading:
             minutes = -minutes
         return Reading(Zone(offset_name(minutes), minutes))
     name = _iana_names().get(cleaned.casefold())
-    if name is not None and _ABBREVIATION.match(name) or _TIME_ABBREVIATION.match(cleaned):
+    if (name is not None and _ABBREVIATION.match(name)) or _TIME_ABBREVIATION.match(cleaned):
         return Reading(
             None,
             f"{cleaned!r} is an abbreviation, and people read those differently (IST is India, "
