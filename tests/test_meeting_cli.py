@@ -191,6 +191,10 @@ def test_berlin_and_europe_berlin_read_the_same_and_equal_utc_plus_one_in_winter
     (alone,) = result["unmatched"]
     assert alone["key"] == "L1"
     assert alone["reason"].startswith("no allowed partner left (Europe/London and ")
+    # Nobody may meet the Londoner, so the best pairing leaves them out too: the trio is the
+    # optimum, not a pairing forced to seat them at -1,000.
+    assert result["quality"]["reference"] == "exact"
+    assert result["quality"]["percent"] == pytest.approx(100.0)
     # In summer Berlin moves to UTC+2 and London to UTC+1: the fixed UTC+1 now shares
     # London's clock, an hour from Berlin's.
     summer = matched(str(roster), "--round-date", "2027-07-15", "--max-timezone-gap", "0")

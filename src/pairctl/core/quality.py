@@ -3,14 +3,14 @@ otherwise against an upper bound (the assignment relaxation), and say which."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from pairctl.core.matching import exact, pairs_total
 from pairctl.core.model import Pairing
-from pairctl.core.scoring import ScoreModel
+from pairctl.core.scoring import IntArray, ScoreModel
 
 Reference = Literal["exact", "bound", "none"]
 
@@ -91,6 +91,21 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     if n <= BOUND_LIMIT:
         return _quality("bound", assignment_bound(plain), objective, offset)
     return NOT_MEASURED
+
+
+def assess_among(model: ScoreModel, pairing: Pairing, free: IntArray) -> Quality:
+    """`assess` of `pairing` judged on the people `free` (sorted roster indices of `model`:
+    those the matcher was free to pair) who have an allowed partner among them. Someone the
+    rules keep apart from everyone is left out by every pairing, so the best pairing it is
+    compared with must leave them out too, not be forced to pair them at -1,000."""
+    free = np.asarray(free, dtype=np.int64)
+    alone = model.permuted(free).allowed_partners() <= 0
+    lonely = set(free[alone].tolist())
+    free = free[~alone]
+    if len(free) < 2:
+        return NOT_MEASURED
+    rest = replace(pairing, unmatched=tuple(u for u in pairing.unmatched if u.index not in lonely))
+    return assess(model.permuted(free), rest)
 
 
 def _one_way(model: ScoreModel, pairing: Pairing) -> int:
