@@ -31,6 +31,9 @@ def round_info(
     pins = f"{len(planned.pins)} ({', '.join(fixed)})" if planned.pins else "(none)"
     return [
         *rows,
+        # Offsets and who is away are taken on it: the same roster on another day may pair
+        # (and measure) differently.
+        ("Round date", planned.model.round_date),
         (
             "Reporting-line rule",
             f"no pairs within {depth} level{'s' if depth != 1 else ''} of one chain"
@@ -53,6 +56,7 @@ def round_info(
             if request.two_way == "require"
             else "preferred (a pair in which both teach scores higher)",
         ),
+        *meeting_rows(planned, request, settings),
         ("Spellings counted as one", planned.roster.vocabulary.describe()),
         ("Related skills", planned.roster.vocabulary.describe_related()),
         ("Avoid lists", ", ".join(request.avoid) or "(none)"),
@@ -63,3 +67,39 @@ def round_info(
         ("Earlier pairs not to repeat", str(planned.earlier_pairs)),
         ("History rounds counted", f"last {rounds}" if rounds else "all given"),
     ]
+
+
+def meeting_rows(
+    planned: PlannedRound, request: RoundRequest, settings: Settings
+) -> list[tuple[str, str]]:
+    """The time-zone and language rules as they applied: each only for a roster with the
+    column it needs, or when it was asked for (then saying why it did not apply)."""
+    roster, model = planned.roster, planned.model
+    rows = []
+    if roster.has_zones or request.max_gap is not None:
+        rows.append(
+            ("Time-zone rule", _zone_rule(request.max_gap, model.max_gap, model.round_date))
+        )
+    if roster.has_languages or request.language is not None:
+        if not roster.has_languages:
+            rule = f"{request.language} asked; not applied: the roster has no languages column"
+        elif model.language_rule == "require":
+            rule = "require (no pair without a language in common)"
+        elif model.language_rule == "prefer":
+            cost = settings.weights.no_shared_language
+            rule = f"prefer (a pair with no language in common scores {cost:g} lower)"
+        else:
+            rule = "ignore"
+        rows.append(("Language rule", rule))
+    return rows
+
+
+def _zone_rule(asked: float | None, applied: float | None, day: str) -> str:
+    if asked is None:
+        return "off"
+    if applied is None:
+        return (
+            f"at most {asked:g} hours apart asked; not applied: the roster has no time zone "
+            "or location column"
+        )
+    return f"at most {applied:g} hours apart on {day}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from pairctl.core.report import RunReport
 from pairctl.output.atomic import atomic_write
 from pairctl.output.neutralise import safe_cell
-from pairctl.output.tables import MEMBER_FIELDS, Table, Value, pairs_table
+from pairctl.output.tables import Table, Value, meeting_columns, member_cells, pairs_table
 
 UNMATCHED_LABEL = "unmatched"
 """The `Pair` value of an unmatched person's row."""
@@ -35,17 +35,19 @@ def write_csv(report: RunReport, path: Path) -> None:
 
 def everyone_table(report: RunReport) -> Table:
     """The Pairs table plus one row per unmatched person: `Pair` is 'unmatched', the person
-    fills the A columns and the reason goes in Notes."""
+    fills the A columns (its time zone, site and languages too, when the sheet has them) and
+    the reason goes in Notes."""
     table = pairs_table(report)
     header = table.header
     first = header.index("A key")
     notes = header.index("Notes")
+    shown = meeting_columns(report)
     rows = list(table.rows)
     for person, reason in report.unmatched:
         row: list[Value] = [None] * len(header)
         row[0] = UNMATCHED_LABEL
-        for offset, name in enumerate(MEMBER_FIELDS):
-            row[first + offset] = getattr(person, name)
+        cells = member_cells(person, shown)
+        row[first : first + len(cells)] = cells
         row[notes] = reason
         rows.append(tuple(row))
     return Table(table.name, header, rows)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pairctl.core.model import Person
+from pairctl.core.explain import Option
+from pairctl.core.meeting import LONG_GAP
+from pairctl.core.model import Person, Roster
 from pairctl.core.report import GroupView, Metrics, RunReport
 from pairctl.core.summary import mix_by_specialty
 
@@ -32,9 +35,20 @@ class Fixed(float):
 Value = str | int | float | None
 
 SKILL_SEP = "; "
-MEMBER_FIELDS = ("key", "name", "email", "specialty", "department")
+PERSON_FIELDS = ("key", "name", "email", "specialty", "department")
+"""The person columns every sheet that lists people has (Pairs, By person, Unmatched)."""
+MEETING_FIELDS = (("time zone", "timezone"), ("site", "site"), ("languages", "languages"))
+"""(column title after the member's letter, Person attribute) of what says whether a group
+can meet; each only when the roster has that column, so a sheet without them is unchanged."""
+MEMBER_FIELDS = (*PERSON_FIELDS, *(title for title, _ in MEETING_FIELDS))
+"""Every column one member can have on the Pairs sheet, after the member's letter (`A key`,
+`A time zone`). `pairctl forget` blanks each of these that a sheet has for a forgotten
+member: a time zone, site or languages cell is theirs as much as the name is."""
+GAP_HEADER = "Gap (h)"
+"""The Pairs column with the hours between the members' clocks on the round's date."""
 SCORE_DECIMALS = 3
 PCT_DECIMALS = 1
+GAP_DECIMALS = 1
 KEEP_HEADER = "Keep"
 """The Pairs column a coordinator fills with `yes` to keep a group for the next round
 (`pairctl match --keep`, which finds the column by this header)."""
@@ -60,6 +74,9 @@ class Table:
     """Rows between the title and the header: the figures a reader looks at first."""
     filter: bool = True
     """Whether the header gets filter buttons: the data tables do, report sheets do not."""
+    above: tuple[tuple[str, float], ...] = ()
+    """(column title, limit): a figure in that column above the limit is one a coordinator
+    should look at (a pair too far apart to meet easily); a spreadsheet highlights it."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,66 @@ class Block:
     """'bar' (one bar per row, one series per value column) or 'column'."""
 
 
+@dataclass(frozen=True)
+class MeetingColumns:
+    """Which of the roster's meeting columns a report has, so that each sheet, the JSON and
+    the terminal show the same ones and a roster without them looks as it always did."""
+
+    zones: bool
+    """A time zone or location column: each member's zone and each group's gap."""
+    sites: bool
+    """A location column: each member's site."""
+    languages: bool
+    """A languages column: each member's languages."""
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """The `MEETING_FIELDS` shown, in order."""
+        shown = {"timezone": self.zones, "site": self.sites, "languages": self.languages}
+        return tuple((title, name) for title, name in MEETING_FIELDS if shown[name])
+
+
+def meeting_columns(report: RunReport) -> MeetingColumns:
+    """The meeting columns of this report's roster.
+
+    The report says whether zones are known; `Metrics.cross_site` is None exactly when there
+    is no location column. Languages are shown when anyone has some listed: a languages
+    column left blank by everyone has nothing to show."""
+    people = [p for group in report.groups for p in group.members]
+    people += [person for person, _ in report.unmatched]
+    return MeetingColumns(
+        zones=report.zones,
+        sites=report.metrics.cross_site is not None,
+        languages=any(p.languages for p in people),
+    )
+
+
+def explained_columns(options: Sequence[Option], roster: Roster | None) -> tuple[bool, bool]:
+    """Whether an explanation shows time zones and languages: the roster's columns when it
+    is given, else whether any candidate has a known gap or languages listed."""
+    if roster is not None:
+        return roster.has_zones, roster.has_languages
+    return (
+        any(o.gap is not None for o in options),
+        any(o.languages for o in options),
+    )
+
+
+def member_cells(person: Person, shown: MeetingColumns) -> tuple[Value, ...]:
+    """One member's cells on the Pairs sheet: the person columns, then the meeting ones."""
+    return (*_person_cells(person), *(_meeting_cell(person, name) for _, name in shown.fields()))
+
+
+def _meeting_cell(person: Person, name: str) -> Value:
+    if name == "languages":
+        return SKILL_SEP.join(person.languages) or None
+    return getattr(person, name) or None
+
+
+def gap_cell(gap: float | None) -> Value:
+    """A group's gap in hours, one decimal (half-hour zones show as .5); blank when unknown."""
+    return None if gap is None else rounded(gap, GAP_DECIMALS)
+
+
 def letters(report: RunReport) -> str:
     """Column-group letters for members: 'AB', or 'ABC' when any group is a trio."""
     largest = max((len(group.members) for group in report.groups), default=2)
@@ -104,28 +181,36 @@ def pairs_table(report: RunReport) -> Table:
     """The Pairs sheet: one row per pair or trio, members side by side, who teaches what."""
     labels = letters(report)
     links = _links(labels)
+    shown = meeting_columns(report)
+    titles = (*PERSON_FIELDS, *(title for title, _ in shown.fields()))
     header: list[str] = ["Pair", "Size", KEEP_HEADER]
     for label in labels:
-        header += [f"{label} {name}" for name in MEMBER_FIELDS]
+        header += [f"{label} {title}" for title in titles]
     header += [f"{labels[i]} teaches {labels[j]}" for i, j in links]
+    if shown.zones:
+        header.append(GAP_HEADER)
     header += ["Score", "Notes"]
 
-    blank_member: tuple[Value, ...] = (None,) * len(MEMBER_FIELDS)
+    blank_member: tuple[Value, ...] = (None,) * len(titles)
     rows: list[tuple[Value, ...]] = []
     for group in report.groups:
         members = group.members
         # Keep starts blank, pinned groups too: only the coordinator decides to keep one.
         row: list[Value] = [group.number, len(members), None]
         for slot in range(len(labels)):
-            row += _person_cells(members[slot]) if slot < len(members) else blank_member
+            row += member_cells(members[slot], shown) if slot < len(members) else blank_member
         row += [_teach_cell(group, i, j) for i, j in links]
+        if shown.zones:
+            row.append(gap_cell(group.gap))
         row += [rounded(group.score, SCORE_DECIMALS), SKILL_SEP.join(group.notes)]
         rows.append(tuple(row))
-    return Table("Pairs", tuple(header), rows)
+    # The Notes say "N hours apart" too; the highlight makes such a pair stand out in a column.
+    above = ((GAP_HEADER, LONG_GAP),) if shown.zones else ()
+    return Table("Pairs", tuple(header), rows, above=above)
 
 
 def _person_cells(person: Person) -> tuple[Value, ...]:
-    return tuple(getattr(person, name) for name in MEMBER_FIELDS)
+    return tuple(getattr(person, name) for name in PERSON_FIELDS)
 
 
 def _teach_cell(group: GroupView, i: int, j: int) -> Value:
@@ -181,10 +266,11 @@ def unmatched_table(report: RunReport) -> Table:
 def summary_table(report: RunReport) -> Table:
     """The Summary sheet: a title and the figures a leader reads first, the headline figures
     against the random baseline, the warnings, the specialty matrix and two charts."""
-    rows = [
+    rows: list[tuple[Value, ...]] = [
         (label, _figure(report.metrics, name, digits), _figure(report.baseline, name, digits))
         for label, name, digits in _METRIC_ROWS
     ]
+    rows += _meeting_metric_rows(report)
     quality = report.quality
     if quality.value is not None:
         rows.append(
@@ -219,11 +305,12 @@ def summary_table(report: RunReport) -> Table:
 
 
 def round_title(report: RunReport) -> str:
-    """'Mentoring round: <roster file name> — <date of the run>', from the Run info rows."""
+    """'Mentoring round: <roster file name> — <the round's date>', from the report (a round
+    dated ahead with --round-date is titled by that date), else the date of the run."""
     info = dict(report.run_info)
     source = info.get("Input", "")
     name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
-    date = info.get("Run at", "").split("T", 1)[0]
+    date = report.round_date or info.get("Run at", "").split("T", 1)[0]
     parts = [part for part in (name, date) if part]
     return "Mentoring round: " + " — ".join(parts) if parts else "Mentoring round"
 
@@ -237,6 +324,7 @@ def _lead_rows(report: RunReport) -> list[tuple[Value, ...]]:
         ("Trios", metrics.trios),
         ("Groups crossing specialty (%)", rounded(metrics.cross_specialty_pct, PCT_DECIMALS)),
         ("Groups where both teach (%)", rounded(metrics.both_teach_pct, PCT_DECIMALS)),
+        *_meeting_lead_rows(report),
         ("Quality", report.quality.describe()),
         ("Unmatched", _unmatched_names(report)),
     ]
@@ -250,6 +338,52 @@ def _lead_rows(report: RunReport) -> list[tuple[Value, ...]]:
     if not weakest:
         rows.append(("Weakest pairs (score)", "none"))
     return rows
+
+
+LARGEST_GAP_LABEL = "Largest time-zone gap (h)"
+FAR_APART_LABEL = f"Groups more than {LONG_GAP:g} hours apart"
+CROSS_SITE_LABEL = "Groups crossing sites"
+
+
+def _meeting_lead_rows(report: RunReport) -> list[tuple[Value, ...]]:
+    """Whether the groups can meet: only for a roster that says where people are."""
+    metrics = report.metrics
+    rows: list[tuple[Value, ...]] = []
+    if report.zones:
+        largest = metrics.largest_gap
+        rows.append(
+            (
+                LARGEST_GAP_LABEL,
+                "unknown (no group's time zones are known)"
+                if largest is None
+                else gap_cell(largest),
+            )
+        )
+        rows.append((FAR_APART_LABEL, metrics.far_apart))
+    if metrics.cross_site is not None:
+        rows.append((CROSS_SITE_LABEL, f"{metrics.cross_site} of {_group_count(metrics)}"))
+    return rows
+
+
+def _meeting_metric_rows(report: RunReport) -> list[tuple[Value, ...]]:
+    """The same figures beside the random pairing's: what pairing by fit did to them."""
+    rows: list[tuple[Value, ...]] = []
+    if report.zones:
+        rows.append(
+            (
+                LARGEST_GAP_LABEL,
+                gap_cell(report.metrics.largest_gap),
+                gap_cell(report.baseline.largest_gap),
+            )
+        )
+        rows.append((FAR_APART_LABEL, report.metrics.far_apart, report.baseline.far_apart))
+    if report.metrics.cross_site is not None:
+        rows.append((CROSS_SITE_LABEL, report.metrics.cross_site, report.baseline.cross_site))
+    return rows
+
+
+def _group_count(metrics: Metrics) -> int:
+    return metrics.pairs + metrics.trios
 
 
 def _unmatched_names(report: RunReport) -> str:

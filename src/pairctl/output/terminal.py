@@ -14,11 +14,14 @@ from rich.text import Text
 
 from pairctl.core.explain import Option
 from pairctl.core.matching import Progress
-from pairctl.core.report import GroupView, Metrics, RunReport
+from pairctl.core.meeting import LONG_GAP
+from pairctl.core.model import Roster
+from pairctl.core.report import GroupView, RunReport
 from pairctl.core.summary import mix_by_specialty
 from pairctl.core.validation import Finding
 from pairctl.core.words import plural
 from pairctl.output.printable import message_line, printable
+from pairctl.output.tables import explained_columns
 
 if TYPE_CHECKING:
     from pairctl.roster.header import ColumnSurvey
@@ -84,7 +87,12 @@ def _pct(x: float) -> str:
     return f"{x:.1f}%"
 
 
-def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
+def _hours(gap: float | None) -> str:
+    return "unknown" if gap is None else f"{gap:.1f} h"
+
+
+def _figures(report: RunReport, plain: bool) -> Table:
+    metrics, baseline = report.metrics, report.baseline
     table = Table(title="Pairing quality", **boxes(plain), title_justify="left")
     table.add_column("")
     table.add_column("This pairing", justify="right")
@@ -99,6 +107,28 @@ def _figures(metrics: Metrics, baseline: Metrics, plain: bool) -> Table:
         ("Mean score per link", f"{metrics.mean_score:.3f}", f"{baseline.mean_score:.3f}"),
         ("Total score", f"{metrics.total_score:.2f}", f"{baseline.total_score:.2f}"),
     ]
+    if report.zones:
+        rows += [
+            (
+                "Largest time-zone gap",
+                _hours(metrics.largest_gap),
+                _hours(baseline.largest_gap),
+            ),
+            (
+                f"Groups more than {LONG_GAP:g} hours apart",
+                str(metrics.far_apart),
+                str(baseline.far_apart),
+            ),
+        ]
+    if metrics.cross_site is not None:
+        groups = metrics.pairs + metrics.trios
+        rows.append(
+            (
+                "Groups crossing sites",
+                f"{metrics.cross_site} of {groups}",
+                f"{baseline.cross_site} of {baseline.pairs + baseline.trios}",
+            )
+        )
     for row in rows:
         table.add_row(*row)
     return table
@@ -143,6 +173,8 @@ def _pairs_compact(report: RunReport, width: int) -> list[Text]:
         a, b = g.members[0], g.members[1]
         # The score before the names: a line cut at the terminal's edge keeps it.
         who = Text(f"{g.number:>3}  {g.score:5.2f}  ")
+        if report.zones:
+            who.append_text(_gap_text(g.gap)).append(" h  " if g.gap is not None else "  ")
         for i in range(len(g.members)):
             if i:
                 who.append("  +  ")
@@ -164,22 +196,35 @@ def _pairs_table(report: RunReport, plain: bool) -> Table:
     shown = report.groups[:FIRST_PAIRS]
     title = f"First {len(shown)} of {len(report.groups)} groups"
     table = Table(title=title, **boxes(plain), title_justify="left")
-    for name in ("#", "A", "B", "A teaches B", "B teaches A", "Score"):
-        table.add_column(name, justify="right" if name in ("#", "Score") else "left")
+    names = ["#", "A", "B", "A teaches B", "B teaches A", "Score"]
+    if report.zones:
+        names.insert(-1, "Gap (h)")
+    for name in names:
+        table.add_column(name, justify="right" if name in ("#", "Gap (h)", "Score") else "left")
     for g in shown:
         a, b = g.members[0], g.members[1]
         b_cell = _member(g, 1)
         if len(g.members) == 3:
             b_cell.append("\n+ ").append_text(_member(g, 2))
-        table.add_row(
+        cells: list[Text | str] = [
             str(g.number),
             _member(g, 0),
             b_cell,
             _skills(g.teaches(a.key, b.key)),
             _skills(g.teaches(b.key, a.key)),
-            f"{g.score:.2f}",
-        )
+        ]
+        if report.zones:
+            cells.append(_gap_text(g.gap))
+        cells.append(f"{g.score:.2f}")
+        table.add_row(*cells)
     return table
+
+
+def _gap_text(gap: float | None) -> Text:
+    if gap is None:
+        return Text("-", style="dim")
+    # The same line the Pairs sheet's highlight draws: too far apart to meet easily.
+    return Text(f"{gap:.1f}", style="bold red" if gap > LONG_GAP else "")
 
 
 PROGRESS_FROM = 5000
@@ -225,7 +270,7 @@ def render_summary(
         f"{plural(m.trios, 'trio')}, {m.unmatched} unmatched{away}"
     )
     console.print(head)
-    emit(console, _figures(m, report.baseline, plain))
+    emit(console, _figures(report, plain))
     console.print(Text(f"Quality: {report.quality.describe()}"))
     emit(console, _mix_table(report, plain))
     if console.is_terminal and console.width < COMPACT_BELOW:
@@ -259,27 +304,36 @@ def render_findings(console: Console, source: str, findings: list[Finding]) -> N
 
 
 def render_explanation(
-    console: Console, key: str, chosen: list[Option], others: list[Option]
+    console: Console,
+    key: str,
+    chosen: list[Option],
+    others: list[Option],
+    roster: Roster | None = None,
 ) -> None:
-    """`pairctl explain`: the chosen partner(s), then the next best, each taken apart."""
+    """`pairctl explain`: the chosen partner(s), then the next best, each taken apart.
+
+    When the roster has a time zone or location column, each candidate's gap in hours; with
+    a languages column, their languages. Given the `roster`, a line first says the person's
+    own time zone and languages, which the gaps and the verdicts are measured against."""
     plain = console.color_system is None
+    zones, languages = explained_columns([*chosen, *others], roster)
+    person = next((p for p in roster.people if p.key == key), None) if roster else None
     table = Table(
         title=Text(f"Why {message_line(key)}"),
         **boxes(plain),
         title_justify="left",
     )
-    for name in (
-        "Candidate",
-        "Score",
-        "Teaches them",
-        "Learns from them",
-        "Score parts",
-        "Verdict",
-    ):
-        table.add_column(name, justify="right" if name == "Score" else "left")
+    names = ["Candidate", "Score", "Teaches them", "Learns from them"]
+    if zones:
+        names.append("Gap (h)")
+    if languages:
+        names.append("Their languages")
+    names += ["Score parts", "Verdict"]
+    for name in names:
+        table.add_column(name, justify="right" if name in ("Score", "Gap (h)") else "left")
     for option in [*chosen, *others]:
         parts = "; ".join(f"{k} {v:+.2f}" for k, v in option.parts.items() if v)
-        table.add_row(
+        cells: list[Text | str] = [
             Text(
                 printable(
                     option.name if option.name == option.key else f"{option.name} ({option.key})"
@@ -288,12 +342,30 @@ def render_explanation(
             f"{option.score:.2f}",
             Text(printable("; ".join(option.teaches)) or "-"),
             Text(printable("; ".join(option.learns)) or "-"),
-            Text(parts),
-            Text(printable(option.verdict)),
-        )
+        ]
+        if zones:
+            cells.append(_gap_text(option.gap))
+        if languages:
+            cells.append(Text(printable("; ".join(option.languages)) or "-"))
+        cells += [Text(parts), Text(printable(option.verdict))]
+        table.add_row(*cells)
+    if person is not None and (zones or languages):
+        console.print(_whereabouts(person.key, person.timezone, person.languages, zones, languages))
     if not chosen:
         console.print(Text(f"{message_line(key)} is not in any group."))
     emit(console, table)
+
+
+def _whereabouts(
+    key: str, zone: str, spoken: tuple[str, ...], zones: bool, languages: bool
+) -> Text:
+    """'E001: time zone Europe/London, languages English; German'."""
+    parts = []
+    if zones:
+        parts.append(f"time zone {zone or 'unknown'}")
+    if languages:
+        parts.append(f"languages {'; '.join(spoken) or 'none listed'}")
+    return Text(printable(f"{message_line(key)}: {', '.join(parts)}"))
 
 
 def render_columns(console: Console, source: str, sheet: str, survey: ColumnSurvey) -> None:

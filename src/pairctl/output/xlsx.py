@@ -39,6 +39,9 @@ TITLE_HEIGHT = 24
 ROW_CM = 0.45
 """Height of a default row in LibreOffice, in cm: how many rows a chart covers."""
 CHART_GAP_ROWS = 2
+HIGHLIGHT = "FFF4C7C3"
+"""A light red behind a figure to look at (a pair too many hours apart): the black text on
+it stays readable, on screen and printed in grey."""
 _NOT_PLAIN = ("=", "#")
 
 
@@ -130,6 +133,7 @@ class _SheetWriter:
         if table.filter:
             last_cell = f"{get_column_letter(len(table.header))}{1 + len(table.rows)}"
             sheet.auto_filter.ref = f"A1:{last_cell}"  # type: ignore[attr-defined]
+        self._highlight_above()
         setup = sheet.page_setup  # type: ignore[attr-defined]
         setup.orientation = "landscape"
         setup.fitToWidth = 1
@@ -137,6 +141,28 @@ class _SheetWriter:
         sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # type: ignore[attr-defined]
         # Row 1 is the header of a table, or the title of a report sheet.
         sheet.print_title_rows = "1:1"
+
+    def _highlight_above(self) -> None:
+        """A fill on each figure above its column's limit (`Table.above`). A rule, not a
+        style on the cell: it stays right when the coordinator sorts or edits the sheet, and
+        the streaming writer sets it before the first row like the widths."""
+        from openpyxl.formatting.rule import CellIsRule
+        from openpyxl.styles import PatternFill
+        from openpyxl.utils import get_column_letter
+
+        table = self.table
+        if not table.rows or table.title is not None:
+            return  # only a data table, whose rows start right below the header on row 1
+        fill = PatternFill(start_color=HIGHLIGHT, end_color=HIGHLIGHT, fill_type="solid")
+        for title, limit in table.above:
+            if title not in table.header:
+                continue
+            letter = get_column_letter(table.header.index(title) + 1)
+            cells = f"{letter}2:{letter}{1 + len(table.rows)}"
+            rule = CellIsRule(  # type: ignore[no-untyped-call]  # untyped in the stubs
+                operator="greaterThan", formula=[f"{limit:g}"], fill=fill
+            )
+            self.sheet.conditional_formatting.add(cells, rule)  # type: ignore[attr-defined]
 
     def _append(self, cells: list[Any], lines: int = 1, height: float | None = None) -> None:
         self.row += 1
