@@ -12,7 +12,6 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import run, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "offices.csv"

@@ -229,10 +229,6 @@ def test_forget_blanks_a_members_zone_office_and_languages_too(
     assert "L1" not in text and "Europe/London" not in text and '"London"' not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="erase.py does not yet drop a forgotten member's entry from pairs[].member_details",
-)
 def test_forget_removes_a_members_details_from_the_json(
     roster: Path, pin: Path, tmp_path: Path
 ) -> None:

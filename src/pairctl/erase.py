@@ -1,10 +1,11 @@
 """Forget people: remove them from every history file (`pairctl forget KEY... --history PATH`).
 
 What removing a member from a recorded group means: every cell of that member is blanked
-(key, name, email, specialty, department) and so are the lessons they give or receive
-(`A teaches B` and `B teaches A` when A goes; in a trio the lessons between the other two
-stay). The other members' cells stay as they were, so their own history is kept: a pair left
-with one member no longer counts as a pair, a trio becomes a pair. Pair, Size, Keep, Score
+(key, name, email, specialty, department, time zone, site, languages) and so are the lessons
+they give or receive (`A teaches B` and `B teaches A` when A goes; in a trio the lessons
+between the other two stay). The other members' cells stay as they were, so their own
+history is kept: a pair left with one member no longer counts as a pair, a trio becomes a
+pair. Pair, Size, Keep, Score
 and Notes stay as recorded (figures of the round, nothing personal).
 
 Per format:
@@ -398,6 +399,10 @@ def _plan_json(path: Path, data: bytes, matcher: _Matcher) -> _Edit:
         ]
         edit.rows += len(lessons) - len(kept)
         group["lessons"] = kept
+        if "member_details" in group:
+            # Their zone, site and languages go with them.
+            details = group["member_details"]
+            group["member_details"] = [d for d in details if matcher(d.get("key")) is None]
     kept_unmatched = [u for u in unmatched if matcher(u.get("key")) is None]
     for entry in unmatched:
         key = matcher(entry.get("key"))

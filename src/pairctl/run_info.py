@@ -4,8 +4,16 @@ exact input, settings and rules."""
 from __future__ import annotations
 
 from pairctl.config import Settings
+from pairctl.core.scoring import ScoreModel
 from pairctl.core.summary import run_info_rows
 from pairctl.pipeline import PlannedRound, RoundRequest
+
+
+def forbidden_pairs(model: ScoreModel) -> int:
+    """How many pairs of the roster some rule forbids: listed ones and those the time-zone
+    and language rules keep apart, each counted once."""
+    n = model.size
+    return (n * (n - 1) - int(model.allowed_partners().sum())) // 2
 
 
 def round_info(
@@ -60,7 +68,7 @@ def round_info(
         ("Spellings counted as one", planned.roster.vocabulary.describe()),
         ("Related skills", planned.roster.vocabulary.describe_related()),
         ("Avoid lists", ", ".join(request.avoid) or "(none)"),
-        ("Pairs forbidden by rules", str(len(planned.reasons))),
+        ("Pairs forbidden by rules", str(forbidden_pairs(planned.model))),
         ("Pinned pairs", pins),
         ("History", ", ".join(request.history) or "(none)"),
         ("Settings file", settings.path or "(none)"),

@@ -289,11 +289,11 @@ def explain(given: Given, env: Environment, key: str, *, as_json: bool) -> None:
     )
     key = planned.roster.people[index].key
     if as_json:
-        data = explanation_to_dict(key, chosen, others)
+        data = explanation_to_dict(key, chosen, others, planned.roster)
         _print_json(env, {**data, "settings": settings.path or None})
         return
     out = env.out()
-    render_explanation(out, key, chosen, others)
+    render_explanation(out, key, chosen, others, planned.roster)
     render_settings(out, settings.path)
 
 
