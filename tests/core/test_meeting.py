@@ -469,7 +469,7 @@ def test_the_round_refuses_a_pin_across_the_gap_on_the_round_date(tmp_path: Path
         "Employee ID,Name,Specialty,Skills,Time zone,Languages\n"
         "1,Ana,Eng,Python,Europe/London,English\n"
         "2,Bo,Sales,SQL,America/New_York,English\n"
-        "3,Cy,Eng,Excel,Europe/London,English\n"
+        "3,Cy,Eng,Budgeting,Europe/London,English\n"
         "4,Di,Ops,Go,America/New_York,Japanese\n",
         encoding="utf-8",
     )
