@@ -17,7 +17,7 @@ from pairctl.config import Settings
 from pairctl.core.matching import OddRule, Progress, Solver, match_with_pins
 from pairctl.core.meeting import MeetingRules, meeting_warnings, with_meeting_rules
 from pairctl.core.model import Pairing, Roster
-from pairctl.core.quality import Quality, assess_among
+from pairctl.core.quality import NOT_MEASURED, Quality, assess
 from pairctl.core.rules import Reasons, avoid_pairs, reporting_line_pairs, taking_no_part
 from pairctl.core.scoring import ScoreModel, score_roster
 from pairctl.core.spelling_check import roster_look_alikes, spelling_warnings
@@ -302,7 +302,7 @@ def plan_round(
             [i for i in range(len(ready.keys)) if i not in pinned and i not in absent],
             dtype=np.int64,
         )
-        quality = assess_among(model, pairing, free)
+        quality = assess(model.permuted(free), pairing) if len(free) >= 2 else NOT_MEASURED
     return PlannedRound(
         roster=ready.roster,
         model=model,
@@ -368,7 +368,9 @@ def check_round(
         pins=ready.pins,
     )
     free = np.array([i for i in range(len(ready.keys)) if i not in ready.absent], dtype=np.int64)
-    quality = assess_among(ready.model, checked.pairing, free)
+    quality = (
+        assess(ready.model.permuted(free), checked.pairing) if len(free) >= 2 else NOT_MEASURED
+    )
     planned = PlannedRound(
         roster=ready.roster,
         model=ready.model,

@@ -314,12 +314,6 @@ def test_with_someone_nobody_may_meet_the_exact_solver_measures_against_the_allo
     assert quality.percent == pytest.approx(100.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quality.py:88 measures a greedy pairing against exact(model) over everyone: with "
-    "an even count it forces the person nobody may meet into a pair, so the reference "
-    "carries -BLOCKED_PENALTY (value -999, no percent given)",
-)
 def test_with_someone_nobody_may_meet_a_greedy_pairing_is_measured_against_the_allowed_optimum():
     people = lonely_roster()
     model = model_of(roster_of(people), WINTER, 3.0, "require")

@@ -208,11 +208,6 @@ def test_a_roster_without_these_columns_has_none_of_it(tmp_path: Path) -> None:
     assert not {"timezone", "site", "languages"} & set(roster.mapping.fields)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="places.py:62 names the time zone column in the line for the rest, also when the "
-    "values it counts are offices (and says '1 more values name')",
-)
 def test_the_line_for_the_rest_names_the_column_the_rest_came_from(tmp_path: Path) -> None:
     rows = [HEADER] + [
         [str(i), f"P{i}", "Eng", "Go", f"Nowhere {i}", "", "English"] for i in range(1, 9)

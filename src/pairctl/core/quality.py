@@ -3,14 +3,14 @@ otherwise against an upper bound (the assignment relaxation), and say which."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from pairctl.core.matching import exact, pairs_total
 from pairctl.core.model import Pairing
-from pairctl.core.scoring import IntArray, ScoreModel
+from pairctl.core.scoring import ScoreModel
 
 Reference = Literal["exact", "bound", "none"]
 
@@ -78,34 +78,27 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     optimum has the fewest one-way pairs, and among those the best plain total), or against
     the plain assignment bound, which no pairing, rule or not, can exceed. Adding the penalty
     back to a penalised bound instead would be sound but far too loose to mean anything.
+
+    Someone the rules keep apart from everyone is left out by every pairing (`match` sets
+    them aside first), so the best pairing and the bound leave them out too, instead of
+    forcing them into a pair at -1,000.
     """
-    n = model.size
-    offset = unavoidable_penalty(model)
     objective = pairing.objective + model.one_way_penalty * _one_way(model, pairing)
-    plain = model.requiring_two_way(False)
+    alone = model.allowed_partners() <= 0
+    free = model.permuted(np.flatnonzero(~alone)) if alone.any() else model
+    n = free.size
+    offset = unavoidable_penalty(free)
+    plain = free.requiring_two_way(False)
     if pairing.solver == "exact":
         return _quality("exact", objective, objective, offset)
+    if n < 2:
+        return NOT_MEASURED
     if n <= EXACT_QUALITY_LIMIT:
-        best = pairs_total(plain, exact(model))
+        best = pairs_total(plain, exact(free))
         return _quality("exact", best, objective, offset)
     if n <= BOUND_LIMIT:
         return _quality("bound", assignment_bound(plain), objective, offset)
     return NOT_MEASURED
-
-
-def assess_among(model: ScoreModel, pairing: Pairing, free: IntArray) -> Quality:
-    """`assess` of `pairing` judged on the people `free` (sorted roster indices of `model`:
-    those the matcher was free to pair) who have an allowed partner among them. Someone the
-    rules keep apart from everyone is left out by every pairing, so the best pairing it is
-    compared with must leave them out too, not be forced to pair them at -1,000."""
-    free = np.asarray(free, dtype=np.int64)
-    alone = model.permuted(free).allowed_partners() <= 0
-    lonely = set(free[alone].tolist())
-    free = free[~alone]
-    if len(free) < 2:
-        return NOT_MEASURED
-    rest = replace(pairing, unmatched=tuple(u for u in pairing.unmatched if u.index not in lonely))
-    return assess(model.permuted(free), rest)
 
 
 def _one_way(model: ScoreModel, pairing: Pairing) -> int:

@@ -345,7 +345,8 @@ class ScoreModel:
         if self.speaks is None:
             return np.zeros(shape, dtype=bool)
         known = self.speaking_known
-        if len(shape) == 2:
+        if len(shape) == 2 and np.shape(a) == (shape[0], 1) and np.shape(b) == (1, shape[1]):
+            # `block`'s layout: rows against everyone.
             rows, cols = np.ravel(a), np.ravel(b)
             if self.speaks_bits is not None:
                 # A few languages: one or two words a person, compared word by word.
@@ -358,8 +359,9 @@ class ScoreModel:
             both: BoolArray = known[rows][:, None] & known[cols][None, :] & ~shared
             return both
         a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
-        common = _overlap(a, b, self.speaks, self.speaks_bits, self.speaks, self.speaks_bits)
-        result: BoolArray = known[a] & known[b] & (common == 0)
+        x, y = a.ravel(), b.ravel()
+        common = _overlap(x, y, self.speaks, self.speaks_bits, self.speaks, self.speaks_bits)
+        result: BoolArray = (known[x] & known[y] & (common == 0)).reshape(shape)
         return result
 
     @cached_property
@@ -407,8 +409,9 @@ class ScoreModel:
         )
 
     def plain(self) -> ScoreModel:
-        """The same model without rules or history: what the people alone would score. (The
-        language preference is a weight, not a rule: it stays.)"""
+        """The same model without rules or history: what the people alone would score. (With
+        `--language prefer` the weight is part of the score and stays; `require` is a rule and
+        goes, weight and all.)"""
         empty = np.zeros(0, dtype=np.int64)
         return replace(
             self,
@@ -418,7 +421,7 @@ class ScoreModel:
             faded=empty,
             one_way_penalty=0.0,
             max_gap=None,
-            language_rule="prefer" if self.language_rule == "require" else self.language_rule,
+            language_rule="ignore" if self.language_rule == "require" else self.language_rule,
         )
 
     def requiring_two_way(self, required: bool = True) -> ScoreModel:

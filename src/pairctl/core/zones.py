@@ -19,9 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 _OFFSET = re.compile(
-    r"^(?:utc|gmt|z)?\s*(?P<sign>[+\-\u2212])\s*(?P<hours>\d{1,2})(?:[:.h]?(?P<minutes>\d{2}))?$"
+    r"^(?:utc|gmt|z)?\s*(?P<sign>[+\-\u2212\u2013])\s*(?P<hours>\d{1,2})(?:[:.h]?(?P<minutes>\d{2}))?$"
 )
-_ZERO = frozenset({"utc", "gmt", "z", "utc+0", "gmt+0", "utc-0", "gmt-0", "utc±0", "+0", "±0"})
+_ZERO = frozenset(
+    {"utc", "z", "utc+0", "gmt+0", "utc-0", "gmt-0", "utc±0", "+0", "±0", "gmt0", "utc0"}
+)
+# "GMT" alone is UTC+0 all year, but many who write it mean London's clock (UTC+1 in summer):
+# reported like EST. "GMT+0" says the offset, and is read.
 # The database's own special files and legacy POSIX names, which no roster means.
 _NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
 _NOT_CITIES = (
@@ -41,7 +45,9 @@ is UTC-5 all year; most who write it mean New York's clock), so they are reporte
 _TIME_ABBREVIATION = re.compile(r"^[A-Z]{1,4}T$")
 """PST, IST, BST, AEST: not in the database, and IST alone is India, Ireland or Israel."""
 _LATEST_OFFSET = 14 * 60
-"""The furthest any zone is from UTC (Kiribati, UTC+14), in minutes."""
+"""The furthest east any zone is from UTC (Kiribati, UTC+14), in minutes."""
+_EARLIEST_OFFSET = 12 * 60
+"""The furthest west (Baker Island, UTC-12), in minutes."""
 
 
 @dataclass(frozen=True)
@@ -91,21 +97,32 @@ def read_zone(text: str) -> Reading:
     found = _OFFSET.match(lowered)
     if found:
         minutes = int(found["hours"]) * 60 + int(found["minutes"] or 0)
-        if minutes > _LATEST_OFFSET or int(found["minutes"] or 0) >= 60:
+        west = found["sign"] != "+"
+        furthest = _EARLIEST_OFFSET if west else _LATEST_OFFSET
+        if minutes > furthest or int(found["minutes"] or 0) >= 60:
             return Reading(None, f"{cleaned!r} is no UTC offset (they run from -12:00 to +14:00)")
-        if found["sign"] != "+":
+        if west:
             minutes = -minutes
         return Reading(Zone(offset_name(minutes), minutes))
-    name = _iana_names().get(cleaned.casefold())
-    if (name is not None and _ABBREVIATION.match(name)) or _TIME_ABBREVIATION.match(cleaned):
-        return Reading(
-            None,
-            f"{cleaned!r} is an abbreviation, and people read those differently (IST is India, "
-            "Ireland or Israel; EST is UTC-5 all year, not New York's clock)",
-        )
-    if name is not None:
+    name = _iana_names().get(_name_key(cleaned))
+    if name is not None and not _ABBREVIATION.match(name):
         return Reading(Zone(name))
-    return read_city(cleaned)
+    if name is not None:
+        return Reading(None, _abbreviation(cleaned))
+    city = read_city(cleaned)
+    # `PST`, `pst`: said to be an abbreviation; `Brest` stays a place nobody's zone names.
+    shouting = cleaned.isupper() or (cleaned.islower() and len(cleaned) <= 4)
+    if city.zone is None and shouting and _TIME_ABBREVIATION.match(cleaned.upper()):
+        return Reading(None, _abbreviation(cleaned))
+    return city
+
+
+def _abbreviation(text: str) -> str:
+    return (
+        f"{text!r} is an abbreviation, and people read those differently (IST is India, Ireland "
+        "or Israel; EST and GMT keep one offset all year, though most who write them mean New "
+        "York's or London's clock)"
+    )
 
 
 def read_city(text: str) -> Reading:
@@ -141,11 +158,17 @@ def _city_key(text: str) -> str:
     return re.sub(r"[\s_\-.']+", " ", plain).strip().casefold()
 
 
+def _name_key(text: str) -> str:
+    """A zone name for comparison: case folded, spaces as the database's underscores
+    (`america/new york` is `America/New_York`)."""
+    return text.strip().replace(" ", "_").casefold()
+
+
 @cache
 def _iana_names() -> dict[str, str]:
-    """Every zone name of the database, by its case-folded form."""
+    """Every zone name of the database, by its comparison form."""
     return {
-        name.casefold(): name
+        _name_key(name): name
         for name in zoneinfo.available_timezones()
         if name.casefold() not in _NOT_ZONES
     }

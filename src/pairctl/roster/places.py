@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pairctl.core.words import plural
 from pairctl.core.zones import Reading, read_city, read_zone
 
 _SHOWN_ROWS = 5
@@ -58,8 +59,10 @@ def read_zones(
     rest = list(bad.items())[_SHOWN_VALUES:]
     if rest:
         people = sum(len(at) for _, at in rest)
+        columns = list(dict.fromkeys(where for (where, _), _ in rest))
+        places = location(None, columns[0]) + "".join(f" and {c!r}" for c in columns[1:])
+        values = "1 more value names" if len(rest) == 1 else f"{len(rest)} more values name"
         warnings.append(
-            f"{location(None, zone_column or site_column)}: and {len(rest)} more values name "
-            f"no time zone ({people} people)"
+            f"{places}: and {values} no time zone ({plural(people, 'person', 'people')})"
         )
     return names, warnings
