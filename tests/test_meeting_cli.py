@@ -365,3 +365,28 @@ def test_the_default_sheet_is_named_after_the_round_date(tmp_path):
     assert done.exit_code == 0, done.stderr
     assert (tmp_path / "pairs-2027-03-20.xlsx").is_file()
     assert [p.name for p in tmp_path.glob("pairs-*")] == ["pairs-2027-03-20.xlsx"]
+
+
+def test_the_introduction_says_when_the_pair_works_in_different_time_zones(tmp_path):
+    header = ["ID", "Name", "Email", *HEADER[2:]]
+    rows = [
+        ["L1", "Lena", "lena@example.org", "Sales", "Negotiation", "Python", "", "London", ""],
+        ["L2", "Lou", "lou@example.org", "Legal", "Contracts", "SQL", "", "London", ""],
+        ["N1", "Nia", "nia@example.org", "Data", "Python", "Negotiation", "", "New York", ""],
+        ["N2", "Ned", "ned@example.org", "Design", "SQL", "Contracts", "", "London", ""],
+    ]
+    roster = write_csv(tmp_path / "roster.csv", rows, header)
+    pins = tmp_path / "pins.csv"
+    pins.write_text("L1,N1\nL2,N2\n", encoding="utf-8")
+    sheet = tmp_path / "round.xlsx"
+    done = run("match", str(roster), "-o", str(sheet), "--pin", str(pins), "-q")
+    assert done.exit_code == 0, done.stderr
+    outbox = tmp_path / "out"
+    done = run("announce", str(sheet), "-o", str(outbox), "--from", "m@example.org")
+    assert done.exit_code == 0, done.stderr
+    texts = {
+        p.name: p.read_bytes().decode("utf-8", "replace") for p in sorted(outbox.glob("*.eml"))
+    }
+    apart = [name for name, text in texts.items() if "different time zones" in text]
+    (only,) = apart  # Lena and Nia; Lou and Ned share London's clock
+    assert "Lena Europe/London, Nia America/New_York" in texts[only]

@@ -187,7 +187,12 @@ def _message_id(ident: str, sender: Sender) -> str:
 
 
 def _person(member: Member) -> dict[str, Any]:
-    return {"key": member.key, "name": one_line(member.name) or member.key, "email": member.email}
+    return {
+        "key": member.key,
+        "name": one_line(member.name) or member.key,
+        "email": member.email,
+        "timezone": one_line(member.timezone),
+    }
 
 
 def names_phrase(names: Sequence[str]) -> str:
@@ -228,8 +233,11 @@ def _group_message(
         teacher["teaches"].append({"learner": learner, "skills": skills})
         learner["learns"].append({"teacher": teacher, "skills": skills})
     names = names_phrase([p["name"] for p in people.values()])
+    known = [p for p in people.values() if p["timezone"]]
+    different = len(known) == len(people) and len({p["timezone"] for p in known}) > 1
     context = {
         "names": names,
+        "zones": [f"{p['name']} {p['timezone']}" for p in known] if different else [],
         "people": list(people.values()),
         "lessons": lessons,
         "notes": list(group.notes),

@@ -37,6 +37,8 @@ class Member:
     key: str
     name: str
     email: str
+    timezone: str = ""
+    """The time zone the sheet gives (a roster with zones), or ''."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def _groups(shown: str, rows: list[list[str]]) -> list[Group]:
                 _cell(row, column[f"{letter} key"]),
                 _cell(row, column.get(f"{letter} name")),
                 _cell(row, column.get(f"{letter} email")),
+                _cell(row, column.get(f"{letter} time zone")),
             )
             for letter in letters
         }

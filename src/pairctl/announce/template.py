@@ -7,8 +7,10 @@ the html blocks with HTML autoescaping on; an unknown variable is an error, not 
 
 Variables in the group blocks:
   names    the members' names as one phrase: "Ana", "Ana and Bo", "Ana, Bo and Chen"
-  people   each member: key, name, email, teaches (list of {learner, skills}) and learns
-           (list of {teacher, skills}); learner/teacher are members, skills a list of str
+  people   each member: key, name, email, timezone ('' unless the sheet gives one), teaches
+           (list of {learner, skills}) and learns (list of {teacher, skills});
+           learner/teacher are members, skills a list of str
+  zones    the members' time zones, when the sheet gives them and they differ, else empty
   lessons  every {teacher, learner, skills}, in the sheet's order
   notes    the sheet's notes on the group (list of str)
   group    the group's number on the sheet
@@ -37,6 +39,10 @@ What you can teach each other:
 - Nothing matched on the roster: use your first meeting to find out what each of you can share.
 {% endfor %}
 
+{% if zones -%}
+You work in different time zones ({{ zones | join(", ") }}): find an hour that suits all of you.
+
+{% endif -%}
 {% if meeting -%}
 Suggested first meeting: {{ meeting.when }}, {{ meeting.length }}. The invitation is attached.
 {%- else -%}
@@ -64,6 +70,10 @@ teach the other something you know well, and learn something they know well in r
 share.</li>
 {% endfor %}
 </ul>
+{% if zones %}
+<p>You work in different time zones ({{ zones | join(", ") }}): find an hour that suits all
+of you.</p>
+{% endif %}
 {% if meeting %}
 <p>Suggested first meeting: <strong>{{ meeting.when }}</strong>, {{ meeting.length }}.
 The invitation is attached.</p>
