@@ -440,9 +440,7 @@ def fix_dates(core_xml: bytes) -> bytes:
     return text.encode()
 
 
-def write_csv(
-    people: list[dict[str, Any]], path: Path, header: tuple[str, ...] = HEADER
-) -> None:
+def write_csv(people: list[dict[str, Any]], path: Path, header: tuple[str, ...] = HEADER) -> None:
     """UTF-8 with a byte-order mark, header on row 1: what Excel's "CSV UTF-8" saves."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")

@@ -390,3 +390,21 @@ def test_the_introduction_says_when_the_pair_works_in_different_time_zones(tmp_p
     apart = [name for name, text in texts.items() if "different time zones" in text]
     (only,) = apart  # Lena and Nia; Lou and Ned share London's clock
     assert "Lena Europe/London, Nia America/New_York" in texts[only]
+
+
+def test_a_location_column_of_countries_is_one_line_not_one_per_country(tmp_path):
+    countries = ["Germany", "India", "Brazil", "Canada", "France", "Kenya", "Japan", "Chile"]
+    countries += ["Spain", "Singapore"]  # a city-state: its city is a zone
+    rows = [
+        [f"C{i}", f"P{i}", f"S{i % 3}", "Negotiation", "Python", "", country, ""]
+        for i, country in enumerate(countries)
+    ]
+    roster = write_csv(tmp_path / "roster.csv", rows, HEADER)
+    done = run("match", str(roster), "--dry-run", "-q", "--max-timezone-gap", "6")
+    assert done.exit_code == 0, done.stderr
+    about = [line for line in done.stderr.splitlines() if "column 'Office'" in line]
+    assert about == [
+        f"warning: {roster}, column 'Office': 9 of its 10 values name no time zone the zone "
+        "database knows (9 people), such as 'Germany', 'India', 'Brazil': name a time zone "
+        "column (--map timezone=COLUMN); until then no time-zone rule applies to them"
+    ]

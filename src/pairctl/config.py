@@ -432,8 +432,7 @@ def _hours(shown: str, key: str, value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 12:
         raise ConfigError(
-            f"{shown}: {key} must be a number of hours from 0 to 12, not "
-            f"{_shown_value.repr(value)}"
+            f"{shown}: {key} must be a number of hours from 0 to 12, not {_shown_value.repr(value)}"
         )
     return float(value)
 

@@ -3,6 +3,7 @@ wrote it (issue 15)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -97,9 +98,32 @@ def test_one_row_is_a_row_and_many_rows_are_cut_short(tmp_path: Path) -> None:
     assert atlantis.startswith("roster.csv, column 'Office' rows 3, 4, 5, 6, 7, …: 'Atlantis'")
 
 
+CAPITALS = (
+    "Berlin",
+    "Paris",
+    "Madrid",
+    "Rome",
+    "Vienna",
+    "Warsaw",
+    "Prague",
+    "Lisbon",
+    "Dublin",
+    "Oslo",
+    "Stockholm",
+    "Helsinki",
+    "Athens",
+    "Budapest",
+)
+
+
 def test_many_bad_values_are_a_few_lines_and_one_for_the_rest(tmp_path: Path) -> None:
     rows = [HEADER] + [
         [str(i), f"P{i}", "Eng", "Go", f"Nowhere {i}", "", "English"] for i in range(1, 13)
+    ]
+    # Most of the column reads (13 distinct zones), so each bad value gets its own line.
+    good = sorted(zoneinfo.available_timezones() & {f"Europe/{c}" for c in CAPITALS})
+    rows += [
+        [str(100 + i), f"Q{i}", "Eng", "Go", zone, "", "English"] for i, zone in enumerate(good)
     ]
     roster = read(tmp_path, rows)
     lines = zone_warnings(roster)
@@ -113,7 +137,19 @@ def test_many_bad_values_are_a_few_lines_and_one_for_the_rest(tmp_path: Path) ->
     assert lines[8] == (
         "roster.csv, column 'Time zone': and 4 more values name no time zone (4 people)"
     )
-    assert all(p.timezone == "" for p in roster.people)
+    assert all(p.timezone == "" for p in roster.people[:12])
+
+
+def test_a_mostly_unreadable_column_is_one_line(tmp_path: Path) -> None:
+    rows = [HEADER] + [
+        [str(i), f"P{i}", "Eng", "Go", f"Nowhere {i}", "", "English"] for i in range(1, 13)
+    ]
+    lines = zone_warnings(read(tmp_path, rows))
+    assert lines == [
+        "roster.csv, column 'Time zone': 12 of its 12 values name no time zone the zone "
+        "database knows (12 people), such as 'Nowhere 1', 'Nowhere 2', 'Nowhere 3': name a "
+        "time zone column (--map timezone=COLUMN); until then no time-zone rule applies to them"
+    ]
 
 
 def test_languages_are_split_and_folded_like_skills(tmp_path: Path) -> None:

@@ -47,6 +47,20 @@ def read_zones(
         else:
             names.append(found.zone.name)
     warnings = []
+    for column in dict.fromkeys(where for where, _ in bad):
+        values = [text for where, text in bad if where == column]
+        tried = sum(1 for where, _ in readings if where == column)
+        if len(values) > _SHOWN_VALUES and 2 * len(values) > tried:
+            # Mostly unreadable (a country column, free text): one line, not one per value.
+            people = sum(len(at) for (where, _), at in bad.items() if where == column)
+            examples = ", ".join(repr(v) for v in values[:3])
+            warnings.append(
+                f"{location(None, column)}: {len(values)} of its {tried} values name no time "
+                f"zone the zone database knows ({plural(people, 'person', 'people')}), such "
+                f"as {examples}: name a time zone column (--map timezone=COLUMN); until then "
+                "no time-zone rule applies to them"
+            )
+            bad = {place: at for place, at in bad.items() if place[0] != column}
     for (where, text), at in list(bad.items())[:_SHOWN_VALUES]:
         shown = ", ".join(map(str, at[:_SHOWN_ROWS])) + (", …" if len(at) > _SHOWN_ROWS else "")
         rows_said = f"row {shown}" if len(at) == 1 else f"rows {shown}"
