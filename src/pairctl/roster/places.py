@@ -75,8 +75,8 @@ def read_zones(
         people = sum(len(at) for _, at in rest)
         columns = list(dict.fromkeys(where for (where, _), _ in rest))
         places = location(None, columns[0]) + "".join(f" and {c!r}" for c in columns[1:])
-        values = "1 more value names" if len(rest) == 1 else f"{len(rest)} more values name"
+        counted = "1 more value names" if len(rest) == 1 else f"{len(rest)} more values name"
         warnings.append(
-            f"{places}: and {values} no time zone ({plural(people, 'person', 'people')})"
+            f"{places}: and {counted} no time zone ({plural(people, 'person', 'people')})"
         )
     return names, warnings
