@@ -58,6 +58,8 @@ _REASONS_SHOWN = 3
 # matching over allowed pairs); above it, the pairs of each loose person's best partners.
 _REPAIR_ALL = 80
 _REPAIR_REACH = 12
+# Loose people re-paired at once on a large roster (see _pair_again).
+_REPAIR_BATCH = 8
 # Up to this many people, the pairs are rearranged if that is what makes room for a trio.
 _TRIO_SEARCH = 16
 _TAKEN = "no allowed partner left (everyone they may pair with is in another group)"
@@ -588,23 +590,54 @@ def _pair_again(
     forbids), when that places more people; `prefer` as in `_allowed_matching`.
 
     On a small roster every pair takes part, so nobody who could be placed stays loose; on a
-    large one, the pairs of each loose person's best allowed partners do.
+    large one, the pairs of each loose person's best allowed partners do, `_REPAIR_BATCH`
+    loose people at a time.
     """
     ok = allowed or _rule_allowed(model)
     if len(pairs) * 2 + len(loose) <= _REPAIR_ALL:
-        involved = set(range(len(pairs)))
-    else:
-        where = {x: g for g, p in enumerate(pairs) for x in p}
-        scores = model.block(np.array(loose, dtype=np.int64))
-        # Blossom grows with the cube of what it is given: many loose people, fewer each.
-        reach = min(_REPAIR_REACH, max(2, _REPAIR_ALL // (2 * len(loose))))
-        everyone = np.arange(model.size, dtype=np.int64)
-        involved = set()
-        for row, person in enumerate(loose):
-            ranked = np.lexsort((everyone, -scores[row])).tolist()
-            fits = ok(np.full(model.size, person, dtype=np.int64), everyone)
-            near = (x for x in ranked if x in where and x != person and fits[x])
-            involved |= {where[x] for x in islice(near, reach)}
+        return _placed_more(model, pairs, loose, set(range(len(pairs))), ok, prefer)
+    # Few loose people at a time, each blossom over the pairs around them: linear in how many
+    # are loose (many are, when a time-zone or language rule forbids half of all pairs).
+    still: list[int] = []
+    for start in range(0, len(loose), _REPAIR_BATCH):
+        batch = loose[start : start + _REPAIR_BATCH]
+        involved = _pairs_nearby(model, pairs, batch, ok)
+        pairs, left = _placed_more(model, pairs, batch, involved, ok, prefer)
+        still += left
+    return pairs, sorted(still)
+
+
+def _pairs_nearby(
+    model: ScoreModel, pairs: list[list[int]], loose: list[int], ok: Allowed
+) -> set[int]:
+    """The pairs of each loose person's best allowed partners (their indices in `pairs`)."""
+    where = {x: g for g, p in enumerate(pairs) for x in p}
+    scores = model.block(np.array(loose, dtype=np.int64))
+    # Blossom grows with the cube of what it is given: many loose people, fewer each.
+    reach = min(_REPAIR_REACH, max(2, _REPAIR_ALL // (2 * len(loose))))
+    everyone = np.arange(model.size, dtype=np.int64)
+    paired = np.zeros(model.size, dtype=bool)
+    paired[list(where)] = True
+    involved: set[int] = set()
+    for row, person in enumerate(loose):
+        fits = ok(np.full(model.size, person, dtype=np.int64), everyone)
+        usable = np.flatnonzero(fits & paired & (everyone != person))
+        # Best first, ties by index: the same partners whatever the row order.
+        ranked = usable[np.lexsort((usable, -scores[row, usable]))][:reach]
+        involved |= {where[int(x)] for x in ranked}
+    return involved
+
+
+def _placed_more(
+    model: ScoreModel,
+    pairs: list[list[int]],
+    loose: list[int],
+    involved: set[int],
+    ok: Allowed,
+    prefer: Allowed | None,
+) -> tuple[list[list[int]], list[int]]:
+    """Re-match the loose people with the `involved` pairs over allowed partners; kept only
+    when that places more people."""
     people = list(loose) + [x for g in sorted(involved) for x in pairs[g]]
     found = _allowed_matching(model, people, ok, prefer)
     if len(found) <= len(involved):
@@ -660,13 +693,18 @@ def fewest_one_way_pairs(model: ScoreModel) -> int | None:
 def matching_total(model: ScoreModel, groups: Sequence[Sequence[int]]) -> float:
     """The total of the pairs of `groups` as a matching: a pair's score, a trio's best link
     (its third member is the one the matching leaves out, as the stand-in's partner)."""
-    total = 0.0
-    for members in groups:
-        links = list(combinations(members, 2))
-        a = np.array([x for x, _ in links], dtype=np.int64)
-        b = np.array([y for _, y in links], dtype=np.int64)
-        total += float(model.pair_scores(a, b).max())
-    return total
+    owner, a, b = [], [], []
+    for g, members in enumerate(groups):
+        for x, y in combinations(members, 2):
+            owner.append(g)
+            a.append(x)
+            b.append(y)
+    if not owner:
+        return 0.0
+    scores = model.pair_scores(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
+    best = np.full(len(groups), -np.inf)
+    np.maximum.at(best, np.array(owner, dtype=np.int64), scores)
+    return float(best.sum())
 
 
 def _with_a_trio(
