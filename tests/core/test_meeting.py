@@ -525,10 +525,15 @@ def test_people_with_unknown_zones_are_listed_under_the_gap():
         "the time-zone rule: 2 people have no known time zone, so may be paired across any "
         "gap: K01, K03"
     )
-    many = some_people([""] * 11, [["English"]] * 11)
+    many = some_people([""] * 11 + ["Asia/Tokyo"], [["English"]] * 12)
     (line,) = warned(many, BOTH, max_gap=6.0)
     assert line.startswith("the time-zone rule: 11 people have no known time zone")
     assert line.endswith(": K00, K01, K02, K03, K04, K05, K06, K07 and 3 more")
+    # Nobody's zone known: the rule applies to nobody, said so, without listing everyone.
+    nobody = some_people([""] * 3, [["English"]] * 3)
+    assert warned(nobody, BOTH, max_gap=6.0) == [
+        "the time-zone rule (at most 6 hours apart) does not apply: no one's time zone is known"
+    ]
     one = some_people(["", "Asia/Tokyo"], [["English"]] * 2)
     assert warned(one, BOTH, max_gap=6.0) == [
         "the time-zone rule: 1 person has no known time zone, so may be paired across any gap: K00"

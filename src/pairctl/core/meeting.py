@@ -81,7 +81,12 @@ def meeting_warnings(roster: Roster, rules: MeetingRules, same_site: float) -> l
             )
         else:
             unknown = [p.key for p in people if not p.timezone]
-            if unknown:
+            if len(unknown) == len(people):
+                lines.append(
+                    f"the time-zone rule (at most {rules.max_gap:g} hours apart) does not "
+                    "apply: no one's time zone is known"
+                )
+            elif unknown:
                 lines.append(
                     f"the time-zone rule: {_counted(unknown)} no known time zone, so may be "
                     f"paired across any gap: {_keys(unknown)}"
