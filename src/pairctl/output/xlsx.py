@@ -8,14 +8,24 @@ Every sheet prints: landscape, one page wide, the header row on every page. A wr
 gets an explicit row height, since LibreOffice keeps the default height for a row it did not
 measure and prints the next row over the wrapped text.
 
+The data tables (Pairs, By person, Unmatched: a header row and rows, nothing else) are by far
+the most cells. openpyxl writes them at about 10 µs a cell before any style, so they are written
+here as SpreadsheetML text instead: openpyxl saves the workbook with those sheets' set-up and
+an empty `sheetData`, and their rows are put in when the file is copied to `path`. The cells
+are those openpyxl would write (inline text, numbers, the same style entries, looked up once).
+
 openpyxl is imported inside the functions: it costs ~0.15 s, which `pairctl --help` and the
 CSV/JSON outputs should not pay.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import re
 import textwrap
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +65,53 @@ def save_xlsx(report: RunReport, path: Path) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    streamed = []
     for table in workbook_tables(report):
-        _SheetWriter(workbook.create_sheet(table.name), table).write()
-    workbook.save(path)
+        writer = _SheetWriter(workbook.create_sheet(table.name), table)
+        if writer.streams:
+            writer.set_up_streamed()
+            streamed.append(writer)
+        else:
+            writer.write()
+    if not streamed:
+        workbook.save(path)
+        return
+    saved = io.BytesIO()
+    workbook.save(saved)
+    # The sheets' parts are named when the workbook is saved.
+    _copy_with_rows(saved, path, {writer.sheet.path.lstrip("/"): writer for writer in streamed})
+
+
+_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_ROWS_PER_CHUNK = 1000
+_CELL_CHARS = 32767
+"""The most characters a cell holds; openpyxl cuts longer text there, so does `_text_xml`."""
+
+
+def _copy_with_rows(saved: io.BytesIO, path: Path, writers: dict[str, _SheetWriter]) -> None:
+    """Copy the saved workbook to `path`, each part in `writers` with its rows put in."""
+    with (
+        zipfile.ZipFile(saved) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            writer = writers.get(info.filename)
+            if writer is None:
+                target.writestr(info, data)
+                continue
+            found = _EMPTY_SHEET_DATA.search(data)
+            if found is None:
+                raise RuntimeError(f"no empty sheetData in {info.filename}")
+            part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(part, "w") as out:
+                out.write(data[: found.start()])
+                out.write(b"<sheetData>")
+                for chunk in writer.rows_xml():
+                    out.write(chunk.encode("utf-8"))
+                out.write(b"</sheetData>")
+                out.write(data[found.end() :])
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -88,6 +142,112 @@ class _SheetWriter:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.title_font = Font(bold=True, size=TITLE_SIZE)
+
+    @property
+    def streams(self) -> bool:
+        """Whether this is a data table (a header row and rows), written as text."""
+        table = self.table
+        return table.title is None and not (table.lead or table.footer or table.blocks)
+
+    def set_up_streamed(self) -> None:
+        """The set-up of a data table, and its cells' style entries in the workbook's style
+        table (which openpyxl writes when it saves), for `rows_xml` to write."""
+        self._set_up()
+        self.bold_id = self._style_id(font=self.bold)
+        self.bold_wrap_id = self._style_id(font=self.bold, alignment=self.wrap)
+        self.top_id = self._style_id(alignment=self.top)
+        self.wrap_id = self._style_id(alignment=self.wrap)
+        decimals = {v.decimals for row in self.table.rows for v in row if isinstance(v, Fixed)}
+        # A figure in a tall row is top-aligned too: (decimals, tall) -> style entry.
+        self.fixed_ids = {
+            (places, tall): self._style_id(
+                alignment=self.top if tall else None, number_format=number_format(places)
+            )
+            for places in decimals
+            for tall in (False, True)
+        }
+
+    def _style_id(
+        self, font: Any = None, alignment: Any = None, number_format: str | None = None
+    ) -> int:
+        """The index of a style in the workbook's style table, added there if new."""
+        from openpyxl.cell import WriteOnlyCell
+
+        probe = WriteOnlyCell(self.sheet)
+        if font is not None:
+            probe.font = font
+        if alignment is not None:
+            probe.alignment = alignment
+        if number_format is not None:
+            probe.number_format = number_format
+        return int(probe.style_id)
+
+    def rows_xml(self) -> Iterator[str]:
+        """The rows of a data table as SpreadsheetML, in chunks: the cells, types, styles
+        and row heights `write` gives the same table."""
+        from openpyxl.utils import get_column_letter
+
+        table = self.table
+        count = max([len(table.header), *(len(row) for row in table.rows)], default=0)
+        letters = [get_column_letter(index) for index in range(1, count + 1)]
+        widths = [self._width(column) for column in range(count)]
+        header = []
+        lines = 1
+        for column, title in enumerate(table.header):
+            height = wrapped_lines(title, widths[column])
+            style = self.bold_wrap_id if height > 1 else self.bold_id
+            lines = max(lines, height)
+            header.append(_text_xml(f"{letters[column]}1", xlsx_text(title), style))
+        chunk = [_row_xml(1, lines, header)]
+        for number, row in enumerate(table.rows, start=2):
+            chunk.append(self._row_xml(number, row, letters, widths))
+            if len(chunk) == _ROWS_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+    def _row_xml(
+        self, number: int, values: tuple[Value, ...], letters: list[str], widths: list[float]
+    ) -> str:
+        """One row as `_line` writes it: a value in a tall row reads from the top."""
+        # (column, kind, text, style): kind "s" text, "n" number, "b" true/false; style None
+        # means plain, "wrap" wrapped text, or the decimals of a figure.
+        cells: list[tuple[int, str, str, int | str | None]] = []
+        lines = 1
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                text = xlsx_text(value)
+                height = wrapped_lines(text, widths[column])
+                if height > 1:
+                    lines = max(lines, height)
+                    cells.append((column, "s", text, "wrap"))
+                else:
+                    cells.append((column, "s", text, None))
+            elif isinstance(value, Fixed):
+                cells.append((column, "n", _number(value), value.decimals))
+            elif isinstance(value, bool):
+                cells.append((column, "b", _number(value), None))
+            else:
+                cells.append((column, "n", _number(value), None))
+        tall = lines > 1
+        out = []
+        for column, kind, text, style in cells:
+            reference = f"{letters[column]}{number}"
+            style_id: int | None
+            if style == "wrap":
+                style_id = self.wrap_id
+            elif isinstance(style, int):
+                style_id = self.fixed_ids[style, tall]
+            else:
+                style_id = self.top_id if tall else None
+            if kind == "s":
+                out.append(_text_xml(reference, text, style_id))
+            else:
+                styled = "" if style_id is None else f' s="{style_id}"'
+                out.append(f'<c r="{reference}"{styled} t="{kind}"><v>{text}</v></c>')
+        return _row_xml(number, lines, out)
 
     def write(self) -> None:
         """The whole sheet: set-up, title and lead, table, footer sections, blocks."""
@@ -272,6 +432,31 @@ class _SheetWriter:
         # Leave room so the chart does not cover the next block.
         for _ in range(max(0, title_row + covered + CHART_GAP_ROWS - self.row)):
             self._append([])
+
+
+def _row_xml(number: int, lines: int, cells: list[str]) -> str:
+    """A row; a tall one gets its height, as `_append` gives it."""
+    if lines > 1:
+        height = f' ht="{LINE_HEIGHT * lines:.16g}" customHeight="1"'
+        return f'<row r="{number}"{height}>{"".join(cells)}</row>'
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _text_xml(reference: str, text: str, style_id: int | None) -> str:
+    """An inline text cell, as openpyxl writes one (`xml:space` where the ends are blank)."""
+    styled = "" if style_id is None else f' s="{style_id}"'
+    text = text[:_CELL_CHARS]
+    if not text:
+        return f'<c r="{reference}"{styled} t="inlineStr" />'
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != text else ""
+    return f'<c r="{reference}"{styled} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+
+
+def _number(value: float) -> str:
+    """A number as openpyxl writes it: 16 significant digits; nothing for NaN or infinity."""
+    return f"{value:.16g}" if math.isfinite(value) else ""
 
 
 def _add_chart(sheet: WriteOnlyWorksheet, block: Block, header_row: int, anchor: str) -> int:
