@@ -39,9 +39,9 @@ OddRule = Literal["trio", "leave-out"]
 Solver = Literal["greedy-swap", "exact"]
 Progress = Callable[[str], None]
 
-EXACT_LIMIT = 1000
-"""Largest roster the exact solver takes: it grows with the cube of the roster (about 3 minutes
-at 1,000 people here, docs/BENCHMARKS.md)."""
+EXACT_LIMIT = 2000
+"""Largest roster the exact solver takes: it grows with the cube of the roster (on generated
+rosters here, end to end: 9 s at 1,000 people, a minute at 2,000 and 3 to 4 at 3,000)."""
 RELAXATION_LIMIT = 30_000
 """Above this many people the assignment relaxation costs more than it brings (it grows
 faster than linearly); a greedy pass over the candidates seeds the swaps instead."""
@@ -332,33 +332,24 @@ def _move_the_odd_one(score: _Scorer, mate: IntArray) -> IntArray | None:
 
 def exact(model: ScoreModel) -> IntArray:
     """The best possible pairing of the same score (Edmonds' blossom, as many pairs as possible)."""
-    import networkx as nx
-
     n = model.size
     if n > EXACT_LIMIT:
         raise TooLargeForExact(
             f"--solver exact takes at most {plural(EXACT_LIMIT, 'person', 'people')} (it needs "
-            f"minutes there and grows with the cube of the roster); this roster has {n}"
+            f"about a minute there and grows with the cube of the roster); this roster has {n}"
         )
     scores = model.dense()
     i, j = np.triu_indices(n, k=1)
     s = scores[i, j]
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
     cost = model.odd_cost if n % 2 else None
     rotating = cost is not None
     if cost is not None:
         # The stand-in takes part, so who is the odd one weighs their rotation cost too.
-        weights = _blossom_weights(np.concatenate([s, -cost]))
-        graph.add_weighted_edges_from((x, n, w) for x, w in enumerate(weights[len(s) :].tolist()))
-        weights = weights[: len(s)]
-    else:
-        weights = _blossom_weights(s)
-    graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), weights.tolist(), strict=True))
-    pairs = [
-        (min(int(x), int(y)), max(int(x), int(y)))
-        for x, y in nx.max_weight_matching(graph, maxcardinality=True)
-    ]
+        people = np.arange(n, dtype=np.int64)
+        i = np.concatenate([i, people])
+        j = np.concatenate([j, np.full(n, n, dtype=np.int64)])
+        s = np.concatenate([s, -cost])
+    pairs = _blossom(n + int(rotating), i, j, _blossom_weights(s))
     if n % 2 and not rotating:
         single = next(iter(set(range(n)) - {p for pair in pairs for p in pair}))
         pairs.append((single, n))
@@ -447,6 +438,21 @@ def _blossom_weights(scores: FloatArray) -> IntArray:
     positive, so a maximum-weight matching is also one with as many pairs as possible."""
     weights: IntArray = np.round((scores - scores.min() + 1.0) * _COST_SCALE).astype(np.int64)
     return weights
+
+
+def _blossom(nodes: int, a: IntArray, b: IntArray, weights: IntArray) -> list[tuple[int, int]]:
+    """The pairs (lower index first) of a maximum-weight matching with as many pairs as
+    possible, over the edges (a, b) of the people 0..nodes-1: rustworkx's compiled blossom,
+    on the integer weights it requires. The same graph gives the same pairs every run."""
+    import rustworkx as rx
+
+    # The edges are distinct pairs, so none is parallel (the blossom expects none); a simple
+    # graph would look for an existing edge on every add: 13 s of 70 at 2,000 people here.
+    graph = rx.PyGraph(multigraph=True)
+    graph.add_nodes_from(range(nodes))
+    graph.add_edges_from(list(zip(a.tolist(), b.tolist(), weights.tolist(), strict=True)))
+    found = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    return [(min(x, y), max(x, y)) for x, y in found]
 
 
 def _lonely_reason(model: ScoreModel, person: int) -> str:
@@ -557,15 +563,12 @@ def _allowed_matching(
     set (Edmonds' blossom on integer weights, as in `exact`). `allowed` defaults to the pairs
     no rule forbids; among the largest sets, one with the most `prefer` pairs is taken
     before the score is looked at."""
-    import networkx as nx
-
     nodes = np.array(sorted(people), dtype=np.int64)
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes.tolist())
     i, j = np.triu_indices(len(nodes), k=1)
     a, b = nodes[i], nodes[j]
     ok = (allowed or _rule_allowed(model))(a, b)
-    a, b = a[ok], b[ok]
+    i, j, a, b = i[ok], j[ok], a[ok], b[ok]
+    weights = np.zeros(0, dtype=np.int64)
     if len(a):
         s = model.pair_scores(a, b)
         weights = _blossom_weights(s)
@@ -573,9 +576,8 @@ def _allowed_matching(
             # More than the weights of any whole matching: a preferred pair outweighs them.
             tier = int(weights.max()) * (len(nodes) // 2) + 1
             weights = weights + tier * prefer(a, b).astype(np.int64)
-        graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), weights.tolist(), strict=True))
-    found = nx.max_weight_matching(graph, maxcardinality=True)
-    return sorted([min(int(x), int(y)), max(int(x), int(y))] for x, y in found)
+    found = _blossom(len(nodes), i, j, weights)
+    return sorted([int(nodes[x]), int(nodes[y])] for x, y in found)
 
 
 def _pair_again(
