@@ -408,3 +408,17 @@ def test_a_location_column_of_countries_is_one_line_not_one_per_country(tmp_path
         "database knows (9 people), such as 'Germany', 'India', 'Brazil': name a time zone "
         "column (--map timezone=COLUMN); until then no time-zone rule applies to them"
     ]
+
+
+def test_validate_counts_languages_as_the_rule_compares_them(tmp_path):
+    rows = [
+        ["E1", "Eve", "Sales", "Negotiation", "Python", "", "", "English"],
+        ["E2", "Eli", "Data", "Python", "Negotiation", "", "", "english "],
+        ["E3", "Ezra", "Legal", "Contracts", "Python", "", "", "English, German"],
+        ["E4", "Emil", "Design", "Figma", "Python", "", "", ""],
+    ]
+    roster = write_csv(tmp_path / "roster.csv", rows, HEADER)
+    done = run("validate", str(roster), "--json")
+    findings = {f["topic"]: f["message"] for f in json.loads(done.stdout)["findings"]}
+    assert findings["languages"] == "English (3), German (1)"
+    assert findings["no languages"] == "1 (no language rule applies to them): E4"

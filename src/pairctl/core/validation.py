@@ -87,54 +87,39 @@ def _meeting_findings(roster: Roster) -> list[Finding]:
     findings = []
     if roster.has_zones:
         zones = Counter(p.timezone for p in people if p.timezone)
-        known = sum(zones.values())
-        findings.append(
-            Finding(
-                "info",
-                "time zones",
-                f"{known} of {len(people)} known, {plural(len(zones), 'zone')}"
-                + (
-                    f": {some([f'{z} ({n})' for z, n in zones.most_common()], _SHOWN)}"
-                    if zones
-                    else ""
-                ),
-            )
-        )
-        unknown = [p.key for p in people if not p.timezone]
-        if unknown:
-            findings.append(
-                Finding(
-                    "warning",
-                    "no time zone",
-                    f"{len(unknown)} (no time-zone rule applies to them): {some(unknown, _SHOWN)}",
-                )
-            )
+        counted = f"{sum(zones.values())} of {len(people)} known, {plural(len(zones), 'zone')}"
+        if zones:
+            counted += f": {_most_common(zones, {zone: zone for zone in zones})}"
+        findings.append(Finding("info", "time zones", counted))
+        findings += _missing("no time zone", "time-zone", [p.key for p in people if not p.timezone])
     if roster.has_sites:
         sites = Counter(fold(p.site) for p in people if p.site)
         findings.append(Finding("info", "sites", plural(len(sites), "site")))
     if roster.has_languages:
-        spoken = Counter(
-            shown
-            for p in people
-            for shown in {term_key(x): x.strip() for x in p.languages if term_key(x)}.values()
-        )
-        findings.append(
-            Finding(
-                "info",
-                "languages",
-                some([f"{name} ({n})" for name, n in spoken.most_common()], _SHOWN) or "(none)",
-            )
-        )
-        silent = [p.key for p in people if not p.languages]
-        if silent:
-            findings.append(
-                Finding(
-                    "warning",
-                    "no languages",
-                    f"{len(silent)} (no language rule applies to them): {some(silent, _SHOWN)}",
-                )
-            )
+        # Counted as the rule compares them (folded), shown as first written.
+        shown: dict[str, str] = {}
+        spoken: Counter[str] = Counter()
+        for person in people:
+            mine = {term_key(x): x.strip() for x in person.languages if term_key(x)}
+            for key, written in mine.items():
+                shown.setdefault(key, written)
+            spoken.update(mine.keys())
+        findings.append(Finding("info", "languages", _most_common(spoken, shown) or "(none)"))
+        findings += _missing("no languages", "language", [p.key for p in people if not p.languages])
     return findings
+
+
+def _most_common(counts: Counter[str], shown: dict[str, str]) -> str:
+    """'English (30), German (4), ...': the most common first."""
+    return some([f"{shown[key]} ({n})" for key, n in counts.most_common()], _SHOWN)
+
+
+def _missing(topic: str, rule: str, keys: list[str]) -> list[Finding]:
+    """The warning listing the people a rule cannot see, or nothing."""
+    if not keys:
+        return []
+    text = f"{len(keys)} (no {rule} rule applies to them): {some(keys, _SHOWN)}"
+    return [Finding("warning", topic, text)]
 
 
 def _related_findings(roster: Roster) -> list[Finding]:
