@@ -18,7 +18,7 @@ from pairctl.core.matching import OddRule, Progress, Solver, match_with_pins
 from pairctl.core.meeting import MeetingRules, meeting_warnings, with_meeting_rules
 from pairctl.core.model import Pairing, Roster
 from pairctl.core.quality import NOT_MEASURED, Quality, assess
-from pairctl.core.rules import Reasons, avoid_pairs, reporting_line_pairs, taking_no_part
+from pairctl.core.rules import avoid_pairs, reporting_line_pairs, taking_no_part
 from pairctl.core.scoring import ScoreModel, score_roster
 from pairctl.core.spelling_check import roster_look_alikes, spelling_warnings
 from pairctl.errors import RosterError
@@ -73,13 +73,6 @@ class PlannedRound:
     managers: Managers | None = None
     """How the manager column resolved to people (None: no manager column, or the
     reporting-line rule is off)."""
-
-    @property
-    def reasons(self) -> Reasons:
-        """The pairs the listed rules forbid (roster indices) and why, as the model holds
-        them: the reporting line and the avoid list. The time-zone and language rules forbid
-        by attribute (`model.rule_reason` says why for any pair)."""
-        return self.model.rules()
 
 
 def _best_manager_column(

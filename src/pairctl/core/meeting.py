@@ -12,9 +12,8 @@ import numpy as np
 
 from pairctl.core.model import Person, Roster
 from pairctl.core.scoring import ScoreModel
-from pairctl.core.zones import Zone, read_zone
+from pairctl.core.zones import read_zone
 
-LANGUAGE_RULES = ("require", "prefer", "ignore")
 LONG_GAP = 6.0
 """Pairs further apart than this many hours are flagged on the Pairs sheet: they share at
 most a sliver of the working day."""
@@ -46,12 +45,6 @@ def offsets_on(people: Sequence[Person], day: dt.date) -> np.ndarray:
             cache[name] = np.nan if zone is None else float(zone.offset(day))
         out[i] = cache[name]
     return out
-
-
-def zone_offset(name: str, day: dt.date) -> int | None:
-    """One zone's offset in minutes on `day` (None for an unknown zone)."""
-    zone: Zone | None = read_zone(name).zone if name else None
-    return None if zone is None else zone.offset(day)
 
 
 def with_meeting_rules(model: ScoreModel, roster: Roster, rules: MeetingRules) -> ScoreModel:
