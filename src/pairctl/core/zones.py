@@ -184,7 +184,11 @@ def _cities() -> dict[str, tuple[str, ...]]:
         if "/" not in name or name.casefold().startswith(_NOT_CITIES):
             continue
         by_city.setdefault(_city_key(name.rsplit("/", 1)[1]), []).append(name)
-    return {city: _distinct(names) for city, names in by_city.items()}
+    # Comparing clocks costs a few hundred look-ups a name: only where a city has two names.
+    return {
+        city: _distinct(names) if len(names) > 1 else tuple(names)
+        for city, names in by_city.items()
+    }
 
 
 def _distinct(names: list[str]) -> tuple[str, ...]:
