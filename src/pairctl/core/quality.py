@@ -83,6 +83,8 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     them aside first), so the best pairing and the bound leave them out too, instead of
     forcing them into a pair at -1,000.
     """
+    if pairing.solver != "exact" and model.size > BOUND_LIMIT:
+        return NOT_MEASURED  # before the work below, which would be thrown away
     objective = pairing.objective + model.one_way_penalty * _one_way(model, pairing)
     alone = model.allowed_partners() <= 0
     free = model.permuted(np.flatnonzero(~alone)) if alone.any() else model
