@@ -573,16 +573,20 @@ class ScoreModel:
                 n_in += related * (self.want[rows] @ self.near.T).toarray()
             d_out, d_in = strength(n_out), strength(n_in)
         total = self._combine(d_out, d_in, rows[:, None], everyone[None, :])
-        forbidden = self.forbidden_block(rows)
+        tiers = [(self.repeats, REPEAT_PENALTY), (self.faded, self.fade_penalty)]
+        if self.has_meeting_rules:
+            # A pair two rules forbid costs the penalty once, as in `pair_scores`.
+            total[self.forbidden_block(rows)] -= BLOCKED_PENALTY
+        else:
+            # Listed pairs only: subtracted where they are, no rows x n mask on the hot path.
+            tiers.append((self.blocked, BLOCKED_PENALTY))
         row_of = np.full(self.size, -1, dtype=np.int64)
         row_of[rows] = np.arange(len(rows))
-        for keys, penalty in ((self.repeats, REPEAT_PENALTY), (self.faded, self.fade_penalty)):
+        for keys, penalty in tiers:
             lo, hi = keys // self.size, keys % self.size
             for mine, other in ((lo, hi), (hi, lo)):
                 inside = row_of[mine] >= 0
                 total[row_of[mine[inside]], other[inside]] -= penalty
-        # A pair two rules forbid costs the penalty once, as in `pair_scores`.
-        total[forbidden] -= BLOCKED_PENALTY
         total[np.arange(len(rows)), rows] = -np.inf
         return total
 
