@@ -482,8 +482,8 @@ def merge(given: Given, settings: Settings) -> RoundRequest:
         keep=given.keep,
         round_date=round_date(given.round_date),
         # None is a value here: no limit, and the language rule's own default.
-        max_gap=_first(given.max_timezone_gap, settings.max_timezone_gap, _UNSET),
-        language=_first(given.language, settings.language, _UNSET),
+        max_gap=_first(given.max_timezone_gap, settings.max_timezone_gap, None),
+        language=_first(given.language, settings.language, None),
     )
 
 
@@ -502,9 +502,6 @@ def round_date(text: str | None) -> dt.date | None:
 def duplicates_policy(given: Given, settings: Settings) -> str:
     """--duplicates, else `[columns] duplicates`, else error."""
     return str(_first(given.duplicates, settings.duplicates, "error"))
-
-
-_UNSET: Any = None
 
 
 def _first(*values: Any) -> Any:
