@@ -8,6 +8,8 @@ from typing import Literal
 
 import numpy as np
 
+from pairctl.core.bound import BOUND_ROUNDS, candidate_edges, certified_bound
+from pairctl.core.candidates import candidates
 from pairctl.core.matching import exact, pairs_total
 from pairctl.core.model import Pairing
 from pairctl.core.scoring import ScoreModel
@@ -18,8 +20,12 @@ EXACT_QUALITY_LIMIT = 300
 """Up to this many people the exact optimum is computed for the quality figure (the compiled
 blossom: 0.16 s at 300 here, against 0.67 s at 500); above it, an upper bound."""
 BOUND_LIMIT = 3000
-"""Up to this many people the assignment bound is computed (a dense n x n matrix; about 1 s
-at 2,000 and 7 s at 5,000 here); above it no quality figure is given."""
+"""Up to this many people the dense assignment bound is computed (an n x n matrix; about 1 s
+at 2,000 and 7 s at 5,000 here); above it the certified bound of `core/bound.py`, which
+needs no matrix."""
+LARGE_ROSTER = 20_000
+"""Above this many people the certified bound runs one round fewer (each round at 100,000
+costs about 30 s here, docs/BENCHMARKS.md)."""
 
 
 @dataclass(frozen=True)
@@ -28,15 +34,17 @@ class Quality:
 
     reference: Reference
     """'exact': the best possible pairing's total; 'bound': a total no pairing can exceed;
-    'none': not computed (roster too large)."""
+    'none': not computed (the check over all pairs would be too large)."""
     value: float | None
     percent: float | None
     """100 * objective / value, when value is positive."""
+    why: str = ""
+    """With no reference: why not, in a few words."""
 
     def describe(self) -> str:
         """One phrase for the summary."""
         if self.value is None:
-            return "not measured (roster too large for a reference)"
+            return f"not measured ({self.why})" if self.why else "not measured"
         if self.percent is None:
             return "no share to give (the best possible total is not positive)"
         against = "the exact optimum" if self.reference == "exact" else "an upper bound"
@@ -44,6 +52,7 @@ class Quality:
 
 
 NOT_MEASURED = Quality("none", None, None)
+TOO_MANY_PAIRS = Quality("none", None, None, "too many pairs to check for a bound")
 
 
 def assignment_bound(model: ScoreModel) -> float:
@@ -83,8 +92,6 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
     them aside first), so the best pairing and the bound leave them out too, instead of
     forcing them into a pair at -1,000.
     """
-    if pairing.solver != "exact" and model.size > BOUND_LIMIT:
-        return NOT_MEASURED  # before the work below, which would be thrown away
     objective = pairing.objective + model.one_way_penalty * _one_way(model, pairing)
     alone = model.allowed_partners() <= 0
     free = model.permuted(np.flatnonzero(~alone)) if alone.any() else model
@@ -100,7 +107,16 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
         return _quality("exact", best, objective, offset)
     if n <= BOUND_LIMIT:
         return _quality("bound", assignment_bound(plain), objective, offset)
-    return NOT_MEASURED
+    bound = candidate_bound(plain)
+    return TOO_MANY_PAIRS if bound is None else _quality("bound", bound, objective, offset)
+
+
+def candidate_bound(model: ScoreModel) -> float | None:
+    """The certified bound started from the candidate graph (`core/bound.py`); None when
+    the roster's pairs cannot be checked in reasonable time."""
+    lo, hi = candidate_edges(candidates(model, 0)[0])
+    rounds = BOUND_ROUNDS if model.size <= LARGE_ROSTER else BOUND_ROUNDS - 1
+    return certified_bound(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds)
 
 
 def _one_way(model: ScoreModel, pairing: Pairing) -> int:

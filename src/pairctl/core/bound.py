@@ -1,0 +1,345 @@
+"""A certified upper bound on the best pairing of a roster of any size, without its n x n
+score matrix.
+
+Weak duality of the matching LP: if y_u + y_v >= w_uv for every pair, no pairing that seats
+everyone totals more than sum(y), and none that leaves one person out more than
+sum(y) - min(y). An auction over the candidate graph gives y feasible there; `Violations`
+then finds, for each person, d_u = max(0, max_v w_uv - y_u - y_v) over the whole roster, and
+y + d/2 is feasible for every pair (a pair's violation is at most the mean of its two
+people's d). So each round's figure is certified on its own, whatever the auction did. The
+worst violators join the candidate graph and the auction runs again (column generation).
+docs/quality-at-scale.md has the derivation and what was measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from pairctl.core.auction import arcs_of, auction_prices, duals_from_prices
+from pairctl.core.scoring import FloatArray, IntArray, ScoreModel, strength
+
+BOUND_ROUNDS = 3
+"""Auction-and-check rounds. One round after the first brings 10,000 people within 0.3% of
+the dense assignment bound; three within 0.03% (docs/BENCHMARKS.md)."""
+VIOLATORS_KEPT = 8
+"""Per person, how many of the worst violating partners join the candidate graph."""
+SCORED_PAIRS_LIMIT = 400_000_000
+"""Above this many pairs to score in one check, no bound is given (a roster the pruning
+cannot cut down, such as skills without a wants column at great size)."""
+
+_CHUNK = 2_000_000
+_TOP = 16.0  # excess above this ranks as this when choosing the worst violators
+_CLASSES = 3  # subset sizes 0, 1, 2 on each side
+_MAX_SUBSETS = 64
+"""Per person on average, above which only subsets of one skill are used (coarser limits,
+fewer lists): rosters where people list dozens of skills."""
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """Who sits in which bucket, and which buckets each person looks into."""
+
+    bucket: IntArray
+    """Per membership: its bucket (0..buckets-1)."""
+    member: IntArray
+    ask_bucket: IntArray
+    """Per query: the bucket, the person asking and the limit class (row of `limits`)."""
+    asker: IntArray
+    ask_class: IntArray
+    limits: FloatArray
+    """Classes x people: the highest score a partner found through that class can bring."""
+    level: int
+    """The largest subsets used: 2, 1 for long skill lists, 0 without a wants column."""
+
+
+class Violations:
+    """For duals y: each person's largest violation d_u over all pairs, exactly, scoring only
+    the pairs that could violate.
+
+    Let a = |can_u & want_v| (what u can teach v) and b = |can_v & want_u|. Every v sits in
+    the buckets keyed by a subset S of what it wants and R of what it can teach, |S|, |R| <= 2.
+    u looks into the buckets keyed by subsets of what it can teach and wants; through a
+    bucket of sizes (i, j) only partners with a >= i and b >= j are found, and a partner with
+    a = i (or b = j) below 2 is found through a bucket of exactly its sizes, where the score
+    is bounded by a figure of u alone (`limits`). Buckets are sorted by y, so u reads each
+    only up to the first partner who cannot violate. Without a wants column (everyone wants
+    what they cannot do) partners are grouped by how much they can teach instead.
+    """
+
+    def __init__(self, model: ScoreModel) -> None:
+        self.model = model
+        self.lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
+        self._starts = np.concatenate(
+            ([0], np.cumsum(np.bincount(self.lists.bucket, minlength=_buckets(self.lists))))
+        ).astype(np.int64)
+
+    def __call__(
+        self, y: FloatArray, keep: int = VIOLATORS_KEPT
+    ) -> tuple[FloatArray, IntArray, IntArray] | None:
+        """d (n), and up to `keep` worst violating partners per person as pairs (lo, hi);
+        None when more than `SCORED_PAIRS_LIMIT` pairs would have to be scored."""
+        lists, n = self.lists, self.model.size
+        order = np.argsort(y, kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        # Within each bucket, members by y: one sorted key array for every bucket.
+        code = lists.bucket * n + rank[lists.member]
+        by_code = np.argsort(code, kind="stable")
+        code, members = code[by_code], lists.member[by_code]
+        limit = lists.limits[lists.ask_class, lists.asker] - y[lists.asker]
+        below = np.searchsorted(y[order], limit, "left")  # how many have y_v < limit
+        start = self._starts[lists.ask_bucket]
+        count = np.searchsorted(code, lists.ask_bucket * n + below, "left") - start
+        useful = count > 0
+        asker, start, count = lists.asker[useful], start[useful], count[useful]
+        if int(count.sum()) > SCORED_PAIRS_LIMIT:
+            return None
+        d = np.zeros(n)
+        found: list[tuple[IntArray, IntArray, FloatArray]] = []
+        ends = np.cumsum(count)
+        lo = 0
+        while lo < len(count):
+            hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - count[lo] + _CHUNK, "right")))
+            a, b = _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
+            # A violating pair is found from both sides (each side's limit bounds it), so
+            # one side is enough; duplicates through several buckets go too.
+            keys = _distinct(a[a < b] * n + b[a < b])
+            a, b = keys // n, keys % n
+            excess = self.model.pair_scores(a, b) - y[a] - y[b]
+            np.maximum.at(d, a, excess)
+            np.maximum.at(d, b, excess)
+            over = excess > 1e-9
+            found.append(_worst(a[over], b[over], excess[over], keep))
+            lo = hi
+        return np.maximum(d, 0.0), *_worst_pairs(found, keep, n)
+
+
+def _distinct(keys: IntArray) -> IntArray:
+    """Sorted distinct keys (a sort: numpy's hashed `unique` is several times slower here)."""
+    keys = np.sort(keys)
+    fresh = np.ones(len(keys), dtype=bool)
+    fresh[1:] = keys[1:] != keys[:-1]
+    kept: IntArray = keys[fresh]
+    return kept
+
+
+def _buckets(lists: _Lists) -> int:
+    return int(lists.bucket.max(initial=-1)) + 1
+
+
+def _expand(
+    asker: IntArray, start: IntArray, count: IntArray, members: IntArray
+) -> tuple[IntArray, IntArray]:
+    """The pairs (asker, member) of each query's first `count` members from `start`."""
+    total = int(count.sum())
+    offset = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    return np.repeat(asker, count), members[np.repeat(start, count) + offset]
+
+
+def _worst(
+    a: IntArray, b: IntArray, excess: FloatArray, keep: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Of violating pairs, those among the `keep` worst of either person."""
+    row = np.concatenate([a, b])
+    other = np.concatenate([b, a])
+    value = np.concatenate([excess, excess])
+    # One float key orders by person, then by excess downwards (a lexsort is 3x slower);
+    # excess below 1e-9 is already left out, and the fraction keeps 30 bits of it.
+    order = np.argsort(row - np.minimum(value, _TOP) / (2 * _TOP), kind="stable")
+    row, other, value = row[order], other[order], value[order]
+    first = np.searchsorted(row, row, "left")
+    kept = (np.arange(len(row)) - first) < keep
+    return row[kept], other[kept], value[kept]
+
+
+def _worst_pairs(
+    found: list[tuple[IntArray, IntArray, FloatArray]], keep: int, n: int
+) -> tuple[IntArray, IntArray]:
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    row, other, value = (np.concatenate(part) for part in zip(*found, strict=True))
+    row, other, _ = _worst(row, other, value, keep)
+    keys = _distinct(np.minimum(row, other) * n + np.maximum(row, other))
+    return keys // n, keys % n
+
+
+def _rows(matrix: sparse.csr_matrix) -> tuple[IntArray, IntArray]:
+    matrix = sparse.csr_matrix(matrix, dtype=np.float64)
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64)
+
+
+def _subsets(indptr: IntArray, indices: IntArray, base: int, level: int) -> tuple[IntArray, ...]:
+    """Every subset of at most `level` (1 or 2) entries of each row: (person, code, size),
+    with codes distinct across sizes (0: empty; k + 1; (k1 + 1) * base + k2 + 1)."""
+    n = len(indptr) - 1
+    lengths = np.diff(indptr)
+    people = [np.arange(n), np.repeat(np.arange(n), lengths)]
+    codes = [np.zeros(n, dtype=np.int64), indices + 1]
+    sizes = [np.zeros(n, dtype=np.int64), np.ones(len(indices), dtype=np.int64)]
+    if level >= 2:
+        entry_row = people[1]
+        after = indptr[entry_row + 1] - np.arange(len(indices)) - 1  # entries after each
+        first = np.repeat(np.arange(len(indices)), after)
+        second = first + 1 + (np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after))
+        people.append(entry_row[first])
+        codes.append((indices[first] + 1) * base + indices[second] + 1)
+        sizes.append(np.full(len(first), 2, dtype=np.int64))
+    person, code, size = (np.concatenate(part) for part in (people, codes, sizes))
+    order = np.argsort(person, kind="stable")
+    return person[order], code[order], size[order]
+
+
+def _pairs_of(
+    left: tuple[IntArray, ...], right: tuple[IntArray, ...], n: int, base: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Per person, every (left subset, right subset): (person, key, class), class being
+    size_left * 3 + size_right."""
+    person_l, code_l, size_l = left
+    person_r, code_r, size_r = right
+    count_r = np.bincount(person_r, minlength=n)
+    start_r = np.concatenate(([0], np.cumsum(count_r)))[:-1]
+    times = count_r[person_l]
+    at = np.repeat(start_r[person_l], times) + (
+        np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
+    )
+    person = np.repeat(person_l, times)
+    key = np.repeat(code_l, times) * (base * base) + code_r[at]
+    kind = np.repeat(size_l, times) * _CLASSES + size_r[at]
+    return person, key, kind
+
+
+def _skill_lists(model: ScoreModel) -> _Lists:
+    """Buckets by subsets of wants and teachable skills (related ones count as teachable)."""
+    n = model.size
+    w = model.weights
+    teachable = model.can
+    if model.near is not None and w.related:
+        teachable = (model.can + model.near).astype(bool)  # related <= 1: at most 1 each
+    can_p, can_i = _rows(teachable)
+    want_p, want_i = _rows(model.want)
+    vocabulary = int(teachable.shape[1])
+    base = vocabulary + 1
+    level = 2 if base**4 < 2**62 else 1
+    if level == 2:
+        combos = _subset_count(can_p, 2) * _subset_count(want_p, 2)
+        level = 2 if combos.sum() <= _MAX_SUBSETS * 2 * n else 1
+    member, key, _ = _pairs_of(
+        _subsets(want_p, want_i, base, level), _subsets(can_p, can_i, base, level), n, base
+    )
+    asker, ask_key, ask_class = _pairs_of(
+        _subsets(can_p, can_i, base, level), _subsets(want_p, want_i, base, level), n, base
+    )
+    buckets, bucket = np.unique(key, return_inverse=True)
+    where = np.searchsorted(buckets, ask_key)
+    exists = (where < len(buckets)) & (buckets[np.minimum(where, len(buckets) - 1)] == ask_key)
+    teach_most = np.minimum(np.diff(can_p), np.diff(want_p).max(initial=0))
+    learn_most = np.minimum(np.diff(want_p), np.diff(can_p).max(initial=0))
+    return _Lists(
+        bucket=bucket.ravel().astype(np.int64),
+        member=member,
+        ask_bucket=where[exists].astype(np.int64),
+        asker=asker[exists],
+        ask_class=ask_class[exists],
+        limits=_limits(model, teach_most, learn_most, level),
+        level=level,
+    )
+
+
+def _subset_count(indptr: IntArray, level: int) -> IntArray:
+    lengths = np.diff(indptr)
+    count: IntArray = 1 + lengths + (lengths * (lengths - 1) // 2 if level >= 2 else 0)
+    return count
+
+
+def _limits(
+    model: ScoreModel, teach_most: IntArray, learn_most: IntArray, level: int
+) -> FloatArray:
+    """Classes x people: the best score with someone u teaches i (0, 1, 2+) things and
+    learns j (0, 1, 2+) things from; with one-skill subsets only, class 1 means 1 or more."""
+    w = model.weights
+    rest = w.cross_department + w.experience_gap + max(0.0, w.same_site)
+    zero = np.zeros_like(teach_most)
+    one = np.ones_like(teach_most) if level == 2 else teach_most
+    out_counts = [zero, one, teach_most]
+    in_counts = [zero, np.ones_like(learn_most) if level == 2 else learn_most, learn_most]
+    limits = np.empty((_CLASSES * _CLASSES, model.size))
+    for i, out_count in enumerate(out_counts):
+        for j, in_count in enumerate(in_counts):
+            out, back = strength(out_count.astype(float)), strength(in_count.astype(float))
+            limits[i * _CLASSES + j] = w.teach * (out + back) + w.mutual * np.minimum(out, back)
+    limits += rest + 1e-9  # rounding in the score's own sums
+    return limits
+
+
+def _open_lists(model: ScoreModel) -> _Lists:
+    """Without a wants column: u teaches v what v cannot do, at most all u can teach. So
+    partners are bucketed by how much they can teach; u asks every bucket."""
+    n = model.size
+    w = model.weights
+    sizes = model.can_sizes.astype(np.int64)
+    kinds, bucket = np.unique(sizes, return_inverse=True)
+    asker = np.repeat(np.arange(n), len(kinds))
+    ask_bucket = np.tile(np.arange(len(kinds)), n)
+    rest = w.cross_department + w.experience_gap + max(0.0, w.same_site)
+    out = strength(sizes.astype(float))[:, None]
+    back = strength(kinds.astype(float))[None, :]
+    table = w.teach * (out + back) + w.mutual * np.minimum(out, back) + rest + 1e-9
+    return _Lists(
+        bucket=bucket.ravel().astype(np.int64),
+        member=np.arange(n),
+        ask_bucket=ask_bucket,
+        asker=asker,
+        ask_class=ask_bucket,
+        limits=np.ascontiguousarray(table.T),
+        level=0,
+    )
+
+
+def candidate_edges(cand: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct pairs (lo < hi) of a candidate table (people x k partners)."""
+    n, k = cand.shape
+    a = np.repeat(np.arange(n, dtype=np.int64), k)
+    b = cand.ravel().astype(np.int64)
+    keys = _distinct(np.minimum(a, b)[a != b] * n + np.maximum(a, b)[a != b])
+    return keys // n, keys % n
+
+
+def certified_bound(
+    model: ScoreModel,
+    lo: IntArray,
+    hi: IntArray,
+    weights: FloatArray,
+    *,
+    rounds: int = BOUND_ROUNDS,
+    keep: int = VIOLATORS_KEPT,
+) -> float | None:
+    """A total no pairing of `model`'s roster can exceed, starting from the candidate edges
+    (lo, hi) with their scores; None when the check would be too large to run."""
+    n = model.size
+    check = Violations(model)
+    lowest = float(weights.min()) if len(weights) else 0.0
+    alone = min(-20.0, lowest - 20.0)  # below every edge: seated alone only when forced
+    prices: FloatArray | None = None
+    best = np.inf
+    for _ in range(rounds):
+        arcs = arcs_of(n, lo, hi, weights, alone)
+        prices = auction_prices(arcs, prices, eps_start=0.5 if prices is None else 0.05)
+        duals = duals_from_prices(arcs, prices)
+        found = check(duals, keep)
+        if found is None:
+            return None
+        excess, add_lo, add_hi = found
+        feasible = duals + excess / 2
+        best = min(best, float(feasible.sum() - (feasible.min() if n % 2 else 0.0)))
+        if not len(add_lo):
+            break
+        keys = np.union1d(lo * n + hi, add_lo * n + add_hi)
+        lo, hi = keys // n, keys % n
+        weights = model.pair_scores(lo, hi)
+    return best

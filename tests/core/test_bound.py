@@ -1,0 +1,236 @@
+"""The certified bound: its check over all pairs is exact, and the bound it certifies is
+never below the best pairing.
+
+The check (`Violations`) reads only some pairs, so it is compared with the largest
+violation taken from the full score matrix, for duals drawn at random and from the auction,
+on rosters with every feature that changes which pairs it must read: rules, repeats, faded
+pairs, related skills, no wants column, no skills, long skill lists, sites and time zones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pairctl.core import bound
+from pairctl.core.auction import arcs_of, auction_prices, duals_from_prices
+from pairctl.core.bound import Violations, candidate_edges, certified_bound
+from pairctl.core.candidates import candidates
+from pairctl.core.meeting import MeetingRules, with_meeting_rules
+from pairctl.core.model import ColumnMapping, Person, Roster
+from pairctl.core.quality import assignment_bound
+from pairctl.core.scoring import ScoreModel, Weights, score_roster
+from pairctl.core.vocabulary import VocabularyTable
+from tests.core.rosters import make_roster
+
+SKILLS = [f"skill {i}" for i in range(14)]
+ZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "UTC+05:30", ""]
+KINDS = ["plain", "related", "no wants", "no skills", "long lists", "places", "rules"]
+
+
+def people(n: int, rng: random.Random, skills: int = 3, wants: int = 2) -> tuple[Person, ...]:
+    return tuple(
+        Person(
+            key=f"K{i:03d}",
+            name=f"P{i}",
+            specialty=f"S{rng.randint(0, 3)}",
+            skills=tuple(rng.sample(SKILLS, rng.randint(0, skills))),
+            wants=tuple(rng.sample(SKILLS, rng.randint(0, wants))),
+            experience=float(rng.randint(0, 30)) if rng.random() < 0.9 else None,
+            department=rng.choice(["X", "Y", "Z", ""]),
+            site=rng.choice(["London", "Pune", ""]),
+            timezone=rng.choice(ZONES),
+            languages=tuple(rng.sample(["English", "Hindi", "Japanese"], rng.randint(0, 2))),
+        )
+        for i in range(n)
+    )
+
+
+def model_of(kind: str, n: int, seed: int) -> ScoreModel:
+    """A roster of `kind` (one of KINDS), scored as a round would score it."""
+    rng = random.Random(seed)
+    if kind == "long lists":  # too many subsets per person: the one-skill buckets
+        roster = Roster(people=people(n, rng, 12, 6), has_skills=True, has_wants=True)
+    else:
+        roster = Roster(
+            people=people(n, rng),
+            has_skills=kind != "no skills",
+            has_wants=kind not in ("no wants", "no skills"),
+        )
+    if kind == "related":
+        related = {"one": SKILLS[:4], "two": SKILLS[4:7]}
+        roster = roster.with_vocabulary(VocabularyTable(related=related))
+    if kind == "places":
+        mapping = ColumnMapping(
+            fields={"timezone": "Time zone", "languages": "Languages", "site": "Office"}
+        )
+        roster = replace(roster, mapping=mapping)
+        model = score_roster(roster, Weights(same_site=0.75))
+        rules = MeetingRules(dt.date(2027, 1, 15), 6.0, rng.choice(["require", "prefer"]))
+        return with_meeting_rules(model, roster, rules)
+    model = score_roster(roster)
+    if kind == "rules":
+        pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+        chosen = rng.sample(pairs, min(len(pairs), 3 * n))
+        model = model.with_blocked({p: "a rule" for p in chosen[:n]})
+        model = model.with_repeats(np.array(chosen[n : 2 * n], dtype=np.int64).reshape(-1, 2))
+        model = model.with_faded(np.array(chosen[2 * n :], dtype=np.int64).reshape(-1, 2), 4.0)
+    return model
+
+
+def full_excess(model: ScoreModel, y: np.ndarray) -> np.ndarray:
+    """max(0, max_v w_uv - y_u - y_v) from the whole score matrix."""
+    excess = model.dense() - y[:, None] - y[None, :]
+    return np.maximum(excess.max(axis=1), 0.0)
+
+
+def auction_duals(model: ScoreModel) -> tuple[np.ndarray, ...]:
+    lo, hi = candidate_edges(candidates(model, 0)[0])
+    n = model.size
+    weights = model.pair_scores(lo, hi)
+    arcs = arcs_of(n, lo, hi, weights, -20.0)
+    return duals_from_prices(arcs, auction_prices(arcs)), lo, hi, weights
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kind=st.sampled_from(KINDS),
+    n=st.integers(2, 70),
+    seed=st.integers(0, 10_000),
+    centre=st.floats(-0.5, 2.0),
+    spread=st.floats(0.0, 1.5),
+)
+def test_the_check_finds_every_pair_s_violation_for_any_duals(kind, n, seed, centre, spread):
+    model = model_of(kind, n, seed)
+    y = np.random.default_rng(seed).normal(centre, spread, n)
+    d, lo, hi = Violations(model)(y)
+    # Equal but for the order of two subtractions (w - y_u - y_v against w - y_v - y_u).
+    np.testing.assert_allclose(d, full_excess(model, y), rtol=0, atol=1e-12)
+    # The pairs handed on for the next round really violate, each among its person's worst.
+    excess = model.pair_scores(lo, hi) - y[lo] - y[hi]
+    assert np.all(excess > 0)
+    assert np.all(lo < hi)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_check_is_exact_for_the_auction_s_duals(kind):
+    model = model_of(kind, 300, seed=7)
+    y, *_ = auction_duals(model)
+    d, _, _ = Violations(model)(y)
+    np.testing.assert_allclose(d, full_excess(model, y), rtol=0, atol=1e-12)
+    assert d.max() > 0  # the sampled candidates miss some pairs: there is something to find
+
+
+def test_long_skill_lists_take_one_skill_buckets_and_short_ones_two_skill_ones():
+    # What keeps memory linear when people list dozens of skills; both are checked above.
+    assert bound._skill_lists(model_of("long lists", 200, 1)).level == 1
+    plain = bound._skill_lists(model_of("plain", 200, 1))
+    assert plain.level == 2
+    # Through one skill each way a partner brings at most 0.5 + 0.5 + 0.5 and the rest.
+    rest = Weights().cross_department + Weights().experience_gap
+    assert plain.limits[1 * 3 + 1].max() == pytest.approx(1.5 + rest)
+
+
+def perfect_pairings(people: list[int]) -> Iterator[list[tuple[int, int]]]:
+    """Every way to pair everyone (one left over when the count is odd)."""
+    if len(people) < 2:
+        yield []
+        return
+    if len(people) % 2:
+        for out in range(len(people)):
+            yield from perfect_pairings(people[:out] + people[out + 1 :])
+        return
+    first, rest = people[0], people[1:]
+    for k, partner in enumerate(rest):
+        for others in perfect_pairings(rest[:k] + rest[k + 1 :]):
+            yield [(first, partner), *others]
+
+
+def best_total(model: ScoreModel) -> float:
+    dense = model.dense()
+    return max(
+        sum(dense[a, b] for a, b in pairs) for pairs in perfect_pairings(list(range(model.size)))
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(kind=st.sampled_from(KINDS), n=st.integers(2, 10), seed=st.integers(0, 10_000))
+def test_the_bound_is_never_below_the_best_pairing(kind, n, seed):
+    model = model_of(kind, n, seed)
+    _, lo, hi, weights = auction_duals(model)
+    value = certified_bound(model, lo, hi, weights)
+    assert value is not None
+    assert value >= best_total(model) - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 10), seed=st.integers(0, 10_000), rounds=st.integers(1, 3))
+def test_any_start_any_rounds_still_bounds_the_best_pairing(n, seed, rounds):
+    # From a graph with only one edge per person (or none) the duals are poor; the check
+    # must still make the figure sound.
+    model = model_of("rules", n, seed)
+    lo = np.arange(0, n - 1, 2, dtype=np.int64)
+    hi = lo + 1
+    value = certified_bound(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds)
+    assert value is not None and value >= best_total(model) - 1e-9
+
+
+def test_on_a_larger_roster_the_bound_is_within_a_tenth_of_a_percent_of_the_dense_one():
+    model = score_roster(make_roster(1500, ["Eng", "Sales", "Design", "Data", "Ops"], seed=5))
+    _, lo, hi, weights = auction_duals(model)
+    value = certified_bound(model, lo, hi, weights)
+    dense = assignment_bound(model)  # the LP optimum for an even roster
+    assert value is not None
+    assert dense - 1e-9 <= value <= dense * 1.001
+
+
+def test_a_check_too_large_to_run_gives_no_bound(monkeypatch):
+    model = model_of("no wants", 60, 3)
+    _, lo, hi, weights = auction_duals(model)
+    monkeypatch.setattr(bound, "SCORED_PAIRS_LIMIT", 10)
+    assert certified_bound(model, lo, hi, weights) is None
+
+
+# Through the quality figure and the command line
+
+
+def test_above_the_dense_limit_the_figure_is_against_the_certified_bound(monkeypatch):
+    from pairctl.core import quality
+    from pairctl.core.matching import exact, match, pairs_total
+
+    model = model_of("rules", 160, seed=11)
+    keys = [f"K{i:03d}" for i in range(model.size)]
+    optimum = pairs_total(model, exact(model))
+    monkeypatch.setattr(quality, "EXACT_QUALITY_LIMIT", 0)
+    monkeypatch.setattr(quality, "BOUND_LIMIT", 0)
+    figure = quality.assess(model, match(model, keys, seed=1))
+    assert figure.reference == "bound"
+    assert figure.value is not None and figure.percent is not None
+    assert optimum - 1e-9 <= figure.value <= optimum * 1.01
+    assert 95.0 < figure.percent <= 100.0
+
+
+def test_the_json_of_a_large_round_gives_the_bound_as_its_reference(monkeypatch):
+    import json
+    from pathlib import Path
+
+    from pairctl.core import quality
+    from tests.cli_helpers import run
+
+    roster = Path(__file__).parents[2] / "sample_data" / "roster.csv"
+    best = json.loads(run("match", str(roster), "--dry-run", "--json", "--solver", "exact").stdout)
+    monkeypatch.setattr(quality, "EXACT_QUALITY_LIMIT", 0)
+    monkeypatch.setattr(quality, "BOUND_LIMIT", 0)
+    result = run("match", str(roster), "--dry-run", "--json")
+    assert result.exit_code == 0
+    figure = json.loads(result.stdout)["quality"]
+    assert figure["reference"] == "bound"
+    assert figure["value"] >= best["total_score"] - 1e-3
+    assert 90.0 < figure["percent"] <= 100.0
