@@ -17,6 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pairctl.core import exact_graph, matching
+from pairctl.core.bound import Violations
+from pairctl.core.exact_graph import proven_pairs
 from pairctl.core.matching import _allowed_matching, _blossom_weights, exact, match
 from pairctl.core.scoring import ScoreModel, score_roster
 from tests.core.rosters import make_roster
@@ -217,3 +220,65 @@ def test_exact_pairs_do_not_depend_on_row_order():
     again = {frozenset(roster_keys[order[m]] for m in g.members) for g in shuffled.groups}
     assert by_key == again
     assert shuffled.objective == pytest.approx(pairing.objective)
+
+
+# Above the dense limit: the blossom over the candidate graph, proven best for every pair
+
+
+def proven_objective(model: ScoreModel) -> float:
+    """The total of exact_graph.proven_pairs' pairing, checked to be a pairing of everyone."""
+    found = proven_pairs(model)
+    assert found is not None
+    n = model.size
+    placed = [p for pair in found for p in pair]
+    assert sorted(placed) == list(range(n + n % 2))
+    return objective(model, [(a, b) for a, b in found if b < n])
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_models())
+def test_the_proven_pairing_equals_brute_force_on_tiny_rosters(model):
+    best = max(objective(model, pairs) for pairs in perfect_pairings(list(range(model.size))))
+    assert proven_objective(model) == pytest.approx(best, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("n", "seed", "needs_gap_pairs"), [(200, 1, True), (151, 2, True), (171, 6, False)]
+)
+def test_the_proven_pairing_equals_networkx_on_a_few_hundred_people(
+    n, seed, needs_gap_pairs, monkeypatch
+):
+    # Either the candidate graph's best is proven at once, or the pairs that could still
+    # beat it (every pair of small enough reduced cost) are added first: both are seen here.
+    model = larger_model(n, seed)
+    asked: list[object] = []
+    check = Violations.__call__
+
+    def spy(self, y, keep=8):
+        asked.append(keep)
+        return check(self, y, keep)
+
+    monkeypatch.setattr(Violations, "__call__", spy)
+    assert proven_objective(model) == pytest.approx(networkx_optimum(model), abs=1e-6)
+    assert asked[0] == 8  # the candidate graph's duals were checked against every pair
+    assert (None in asked) == needs_gap_pairs
+
+
+def test_exact_above_the_dense_limit_takes_the_proven_pairing(monkeypatch):
+    model = larger_model(160, 4)
+    monkeypatch.setattr(matching, "DENSE_EXACT_LIMIT", 10)
+    found, _ = exact_objective(model)
+    assert found == pytest.approx(networkx_optimum(model), abs=1e-6)
+
+
+def test_when_no_proof_can_be_had_exact_solves_over_every_pair(monkeypatch):
+    model = larger_model(150, 7)
+    monkeypatch.setattr(matching, "DENSE_EXACT_LIMIT", 10)
+    monkeypatch.setattr(exact_graph, "GAP_PAIRS_LIMIT", -1)
+    monkeypatch.setattr(exact_graph, "_ROUNDS", 0)
+    assert exact_graph.proven_pairs(model) is None
+    found, _ = exact_objective(model)
+    assert found == pytest.approx(networkx_optimum(model), abs=1e-6)
+    monkeypatch.setattr(matching, "EXACT_LIMIT_ALL_PAIRS", 100)
+    with pytest.raises(matching.TooLargeForExact, match="could not prove"):
+        exact(model)

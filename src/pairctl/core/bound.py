@@ -69,18 +69,24 @@ class Violations:
     what they cannot do) partners are grouped by how much they can teach instead.
     """
 
-    def __init__(self, model: ScoreModel) -> None:
+    def __init__(self, model: ScoreModel, scale: float = 0.0) -> None:
+        """`scale`: compare scores rounded to 1/scale, as the exact solver's integer weights
+        are (0: as they are)."""
         self.model = model
+        self.scale = scale
         self.lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
+        if scale:
+            self.lists.limits[...] += 0.5 / scale
         self._starts = np.concatenate(
             ([0], np.cumsum(np.bincount(self.lists.bucket, minlength=_buckets(self.lists))))
         ).astype(np.int64)
 
     def __call__(
-        self, y: FloatArray, keep: int = VIOLATORS_KEPT
+        self, y: FloatArray, keep: int | None = VIOLATORS_KEPT
     ) -> tuple[FloatArray, IntArray, IntArray] | None:
-        """d (n), and up to `keep` worst violating partners per person as pairs (lo, hi);
-        None when more than `SCORED_PAIRS_LIMIT` pairs would have to be scored."""
+        """d (n), and up to `keep` worst violating partners per person as pairs (lo, hi),
+        every violating pair with `keep` None; None when more than `SCORED_PAIRS_LIMIT`
+        pairs would have to be scored."""
         lists, n = self.lists, self.model.size
         order = np.argsort(y, kind="stable")
         rank = np.empty(n, dtype=np.int64)
@@ -108,13 +114,19 @@ class Violations:
             # one side is enough; duplicates through several buckets go too.
             keys = _distinct(a[a < b] * n + b[a < b])
             a, b = keys // n, keys % n
-            excess = self.model.pair_scores(a, b) - y[a] - y[b]
+            excess = self._scores(a, b) - y[a] - y[b]
             np.maximum.at(d, a, excess)
             np.maximum.at(d, b, excess)
             over = excess > 1e-9
-            found.append(_worst(a[over], b[over], excess[over], keep))
+            found.append(_worst(a[over], b[over], excess[over], keep or len(a)))
             lo = hi
-        return np.maximum(d, 0.0), *_worst_pairs(found, keep, n)
+        return np.maximum(d, 0.0), *_worst_pairs(found, keep or n, n)
+
+    def _scores(self, a: IntArray, b: IntArray) -> FloatArray:
+        scores = self.model.pair_scores(a, b)
+        if self.scale:
+            scores = np.round(scores * self.scale) / self.scale
+        return scores
 
 
 def _distinct(keys: IntArray) -> IntArray:

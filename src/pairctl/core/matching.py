@@ -39,9 +39,15 @@ OddRule = Literal["trio", "leave-out"]
 Solver = Literal["greedy-swap", "exact"]
 Progress = Callable[[str], None]
 
-EXACT_LIMIT = 2000
-"""Largest roster the exact solver takes: it grows with the cube of the roster (on generated
-rosters here, end to end: 9 s at 1,000 people, a minute at 2,000 and 3 to 4 at 3,000)."""
+EXACT_LIMIT = 5000
+"""Largest roster the exact solver takes (on generated rosters here, about a minute at 5,000
+people, docs/BENCHMARKS.md)."""
+DENSE_EXACT_LIMIT = 500
+"""Up to this many people the blossom runs over every pair (0.7 s at 500); above it over
+the candidate graph, proven best for all pairs (`core/exact_graph.py`)."""
+EXACT_LIMIT_ALL_PAIRS = 2000
+"""Where that proof cannot be had, the blossom over every pair still runs up to this many
+people (it grows with the cube: 9 s at 1,000, a minute at 2,000)."""
 RELAXATION_LIMIT = 30_000
 """Above this many people the assignment relaxation costs more than it brings (it grows
 faster than linearly); a greedy pass over the candidates seeds the swaps instead."""
@@ -335,9 +341,21 @@ def exact(model: ScoreModel) -> IntArray:
     n = model.size
     if n > EXACT_LIMIT:
         raise TooLargeForExact(
-            f"--solver exact takes at most {plural(EXACT_LIMIT, 'person', 'people')} (it needs "
-            f"about a minute there and grows with the cube of the roster); this roster has {n}"
+            f"--solver exact takes at most {plural(EXACT_LIMIT, 'person', 'people')} (about a "
+            f"minute there); this roster has {n}"
         )
+    if n > DENSE_EXACT_LIMIT:
+        from pairctl.core.exact_graph import proven_pairs
+
+        proven = proven_pairs(model)
+        if proven is not None:
+            return _mates_from_pairs(proven, n + n % 2)
+        if n > EXACT_LIMIT_ALL_PAIRS:
+            raise TooLargeForExact(
+                f"--solver exact could not prove a pairing of these {n} people best from "
+                f"their candidate partners, and over every pair it takes at most "
+                f"{plural(EXACT_LIMIT_ALL_PAIRS, 'person', 'people')}"
+            )
     scores = model.dense()
     i, j = np.triu_indices(n, k=1)
     s = scores[i, j]
