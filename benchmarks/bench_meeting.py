@@ -15,18 +15,15 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
-import os
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import zoneinfo
 from itertools import combinations
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from child import make_roster, run_pairctl
+
 DAY = "2027-01-15"
 RULES = ("--max-timezone-gap", "6", "--language", "require")
 CITY = {
@@ -57,16 +54,8 @@ def clock(office: str, zone: str) -> float | None:
 
 
 def run(roster: Path, out: Path, extra: tuple[str, ...]) -> tuple[float, float, dict]:
-    exe = shutil.which("pairctl") or str(Path(sys.executable).with_name("pairctl"))
-    command = [exe, "match", str(roster), "-o", str(out), "--force", "--json", "--round-date", DAY]
-    start = time.perf_counter()
-    proc = subprocess.Popen([*command, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    stdout = proc.stdout.read() if proc.stdout else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"pairctl failed: {proc.stderr.read().decode()[:500]}")
-    return wall, usage.ru_maxrss / 1024, json.loads(stdout)
+    command = ["match", str(roster), "-o", str(out), "--force", "--json", "--round-date", DAY]
+    return run_pairctl(*command, *extra)
 
 
 def breaches(roster: Path, result: dict) -> tuple[int, int]:
@@ -99,20 +88,7 @@ def main() -> None:
     print("| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as folder:
         for n in args.sizes:
-            roster = Path(folder) / f"roster-{n}.csv"
-            subprocess.run(
-                [
-                    sys.executable,
-                    str(HERE / "make_roster.py"),
-                    str(n),
-                    "-o",
-                    str(roster),
-                    "--seed",
-                    str(args.seed),
-                    "--places",
-                ],
-                check=True,
-            )
+            roster = make_roster(n, Path(folder) / f"roster-{n}.csv", args.seed, "--places")
             for label, extra in (("none", ()), ("gap 6 h + language", RULES)):
                 wall, peak, result = run(roster, Path(folder) / "out.xlsx", extra)
                 far, silent = breaches(roster, result)
