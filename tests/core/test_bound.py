@@ -234,3 +234,27 @@ def test_the_json_of_a_large_round_gives_the_bound_as_its_reference(monkeypatch)
     assert figure["reference"] == "bound"
     assert figure["value"] >= best["total_score"] - 1e-3
     assert 90.0 < figure["percent"] <= 100.0
+
+
+@pytest.mark.parametrize("two_way", [False, True])
+def test_a_large_roster_s_matcher_seeds_from_the_bound_and_hands_it_on(monkeypatch, two_way):
+    from pairctl.core import candidates as candidates_module
+    from pairctl.core import matching, quality
+    from pairctl.core.matching import exact, match, pairs_total
+
+    # The paths that start at 30,000 people, forced on 241.
+    monkeypatch.setattr(candidates_module, "DENSE_CANDIDATES_LIMIT", 0)
+    monkeypatch.setattr(matching, "RELAXATION_LIMIT", 0)
+    roster = make_roster(241, ["Eng", "Sales", "Design", "Data"], seed=8)
+    model = score_roster(roster, two_way=two_way)
+    plain = model.requiring_two_way(False)
+    pairing = match(model, [p.key for p in roster.people], seed=2)
+    placed = sorted(i for g in pairing.groups for i in g.members)
+    assert placed == list(range(241))
+    assert pairing.bound is not None
+    assert pairing.bound >= pairs_total(plain, exact(plain)) - 1e-9
+    monkeypatch.setattr(quality, "EXACT_QUALITY_LIMIT", 0)
+    monkeypatch.setattr(quality, "BOUND_LIMIT", 0)
+    figure = quality.assess(model, pairing)
+    assert figure.reference == "bound" and figure.value == pytest.approx(pairing.bound)
+    assert figure.percent is not None and 97.0 < figure.percent <= 100.0

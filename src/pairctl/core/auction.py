@@ -55,8 +55,22 @@ def auction_prices(
     factor: float = 4.0,
     tail: float = 0.005,
 ) -> FloatArray:
+    """The prices of `auction`."""
+    return auction(arcs, prices, eps_start=eps_start, eps_end=eps_end, factor=factor, tail=tail)[0]
+
+
+def auction(
+    arcs: Arcs,
+    prices: FloatArray | None = None,
+    *,
+    eps_start: float = 0.5,
+    eps_end: float = 1e-3,
+    factor: float = 4.0,
+    tail: float = 0.005,
+) -> tuple[FloatArray, IntArray]:
     """Prices p of a Jacobi forward auction (every free bidder bids at once), for the
-    largest assignment of bidders to objects on `arcs`.
+    largest assignment of bidders to objects on `arcs`, and that assignment (each bidder's
+    object, -1 for the few still free; a self arc means alone).
 
     Each phase lowers epsilon; between phases only the bidders that break the new
     epsilon's slackness bid again. A phase stops when `tail` of the bidders are still free:
@@ -86,7 +100,7 @@ def auction_prices(
             rounds += 1
             free = _bid(indptr, cols, values, p, owner, got, free, eps)
         if eps <= eps_end:
-            return p
+            return p, got
         eps = max(eps / factor, eps_end)
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from pairctl.core.auction import arcs_of, auction_prices, duals_from_prices
-from pairctl.core.scoring import FloatArray, IntArray, ScoreModel, strength
+from pairctl.core.auction import arcs_of, auction, duals_from_prices
+from pairctl.core.scoring import BoolArray, FloatArray, IntArray, ScoreModel, strength
 
 BOUND_ROUNDS = 3
 """Auction-and-check rounds. One round after the first brings 10,000 people within 0.3% of
@@ -31,6 +31,7 @@ SCORED_PAIRS_LIMIT = 400_000_000
 cannot cut down, such as skills without a wants column at great size)."""
 
 _CHUNK = 2_000_000
+_QUERY_CHUNK = 4_000_000
 _TOP = 16.0  # excess above this ranks as this when choosing the worst violators
 _CLASSES = 3  # subset sizes 0, 1, 2 on each side
 _MAX_SUBSETS = 64
@@ -74,9 +75,18 @@ class Violations:
         are (0: as they are)."""
         self.model = model
         self.scale = scale
-        self.lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
-        if scale:
-            self.lists.limits[...] += 0.5 / scale
+        lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
+        # 32-bit indices halve the lists (about 10 million entries at 100,000 people).
+        small = np.int32 if max(model.size, _buckets(lists)) < 2**31 else np.int64
+        self.lists = _Lists(
+            bucket=lists.bucket.astype(small),
+            member=lists.member.astype(small),
+            ask_bucket=lists.ask_bucket.astype(small),
+            asker=lists.asker.astype(small),
+            ask_class=lists.ask_class.astype(np.int8),
+            limits=lists.limits + (0.5 / scale if scale else 0.0),
+            level=lists.level,
+        )
         self._starts = np.concatenate(
             ([0], np.cumsum(np.bincount(self.lists.bucket, minlength=_buckets(self.lists))))
         ).astype(np.int64)
@@ -91,20 +101,23 @@ class Violations:
         order = np.argsort(y, kind="stable")
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
+        ranked = y[order]
         # Within each bucket, members by y: one sorted key array for every bucket.
-        code = lists.bucket * n + rank[lists.member]
+        code = lists.bucket * np.int64(n) + rank[lists.member]
         by_code = np.argsort(code, kind="stable")
         code, members = code[by_code], lists.member[by_code]
-        limit = lists.limits[lists.ask_class, lists.asker] - y[lists.asker]
-        below = np.searchsorted(y[order], limit, "left")  # how many have y_v < limit
-        start = self._starts[lists.ask_bucket]
-        count = np.searchsorted(code, lists.ask_bucket * n + below, "left") - start
-        useful = count > 0
-        asker, start, count = lists.asker[useful], start[useful], count[useful]
+        del by_code, rank
+        parts = [
+            self._reach(code, ranked, y, slice(at, at + _QUERY_CHUNK))
+            for at in range(0, len(lists.asker), _QUERY_CHUNK)
+        ]
+        del code
+        asker, start, count = (np.concatenate(part) for part in zip(*parts, strict=True))
         if int(count.sum()) > SCORED_PAIRS_LIMIT:
             return None
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
+        held = 0
         ends = np.cumsum(count)
         lo = 0
         while lo < len(count):
@@ -112,15 +125,37 @@ class Violations:
             a, b = _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
             # A violating pair is found from both sides (each side's limit bounds it), so
             # one side is enough; duplicates through several buckets go too.
-            keys = _distinct(a[a < b] * n + b[a < b])
+            keys = _distinct(a[a < b].astype(np.int64) * n + b[a < b])
             a, b = keys // n, keys % n
             excess = self._scores(a, b) - y[a] - y[b]
-            np.maximum.at(d, a, excess)
+            if len(a):  # a is sorted: its maxima by segment, cheaper than maximum.at
+                first = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
+                np.maximum.at(d, a[first], np.maximum.reduceat(excess, first))
             np.maximum.at(d, b, excess)
             over = excess > 1e-9
             found.append(_worst(a[over], b[over], excess[over], keep or len(a)))
+            held += len(found[-1][0])
+            if keep is not None and held > _CHUNK:  # only the worst `keep` per person stay
+                rows, others, values = (np.concatenate(p) for p in zip(*found, strict=True))
+                found = [_worst(rows, others, values, keep)]
+                held = len(found[0][0])
             lo = hi
         return np.maximum(d, 0.0), *_worst_pairs(found, keep or n, n)
+
+    def _reach(
+        self, code: IntArray, ranked: FloatArray, y: FloatArray, queries: slice
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """For some queries: the asker, where their bucket starts in `code`, and how many of
+        its first members have y below the asker's limit (only queries reaching someone)."""
+        lists, n = self.lists, self.model.size
+        asker = lists.asker[queries]
+        bucket = lists.ask_bucket[queries]
+        limit = lists.limits[lists.ask_class[queries], asker] - y[asker]
+        below = np.searchsorted(ranked, limit, "left")  # how many have y_v < limit
+        start = self._starts[bucket]
+        count = np.searchsorted(code, bucket * np.int64(n) + below, "left") - start
+        useful = count > 0
+        return asker[useful].astype(np.int64), start[useful], count[useful]
 
     def _scores(self, a: IntArray, b: IntArray) -> FloatArray:
         scores = self.model.pair_scores(a, b)
@@ -322,36 +357,83 @@ def candidate_edges(cand: IntArray) -> tuple[IntArray, IntArray]:
     return keys // n, keys % n
 
 
+@dataclass(frozen=True)
+class Bound:
+    """What the rounds found: the bound, the candidate graph they grew, and the last
+    auction's assignment (a seed for the matcher)."""
+
+    value: float | None
+    """A total no pairing can exceed; None when the check would be too large to run."""
+    lo: IntArray
+    hi: IntArray
+    """The graph's pairs (lo < hi): the candidates and the violating pairs added."""
+    assignment: IntArray
+    """Per person: the partner the last auction gave them (-1: none, or alone)."""
+
+
 def certified_bound(
     model: ScoreModel,
     lo: IntArray,
     hi: IntArray,
-    weights: FloatArray,
+    scores: FloatArray,
     *,
     rounds: int = BOUND_ROUNDS,
     keep: int = VIOLATORS_KEPT,
 ) -> float | None:
     """A total no pairing of `model`'s roster can exceed, starting from the candidate edges
     (lo, hi) with their scores; None when the check would be too large to run."""
+    return bound_rounds(model, lo, hi, scores, rounds=rounds, keep=keep).value
+
+
+def bound_rounds(
+    model: ScoreModel,
+    lo: IntArray,
+    hi: IntArray,
+    scores: FloatArray,
+    *,
+    rounds: int = BOUND_ROUNDS,
+    keep: int = VIOLATORS_KEPT,
+) -> Bound:
+    """The rounds of `certified_bound`, with the graph they grew and the last assignment."""
     n = model.size
+    order = np.argsort(lo * n + hi, kind="stable")  # sorted keys, which the rounds keep
+    lo, hi, scores = lo[order], hi[order], scores[order]
     check = Violations(model)
-    lowest = float(weights.min()) if len(weights) else 0.0
+    lowest = float(scores.min()) if len(scores) else 0.0
     alone = min(-20.0, lowest - 20.0)  # below every edge: seated alone only when forced
     prices: FloatArray | None = None
+    assignment = np.full(n, -1, dtype=np.int64)
     best = np.inf
-    for _ in range(rounds):
-        arcs = arcs_of(n, lo, hi, weights, alone)
-        prices = auction_prices(arcs, prices, eps_start=0.5 if prices is None else 0.05)
+    for round_number in range(rounds):
+        arcs = arcs_of(n, lo, hi, scores, alone)
+        prices, assignment = auction(arcs, prices, eps_start=0.5 if prices is None else 0.05)
         duals = duals_from_prices(arcs, prices)
+        del arcs
         found = check(duals, keep)
         if found is None:
-            return None
+            return Bound(None, lo, hi, assignment)
         excess, add_lo, add_hi = found
         feasible = duals + excess / 2
         best = min(best, float(feasible.sum() - (feasible.min() if n % 2 else 0.0)))
         if not len(add_lo):
             break
-        keys = np.union1d(lo * n + hi, add_lo * n + add_hi)
+        # Only the new pairs are scored (the keys stay sorted); after the last round they
+        # are still handed on, for the matcher's candidate lists.
+        keys = lo * n + hi
+        added = add_lo * n + add_hi
+        added = added[~_among(keys, added)]
+        at = np.searchsorted(keys, added)
+        keys = np.insert(keys, at, added)
+        if round_number < rounds - 1:
+            scores = np.insert(scores, at, model.pair_scores(added // n, added % n))
         lo, hi = keys // n, keys % n
-        weights = model.pair_scores(lo, hi)
-    return best
+    return Bound(best, lo, hi, assignment)
+
+
+def _among(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
+    """Which of `keys` are in `sorted_keys`."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    found: BoolArray = sorted_keys[at] == keys
+    return found

@@ -10,8 +10,9 @@ The default engine (docs/scoring.md, "The matching"):
    specialty, some from their own (`pairctl.core.candidates`);
 2. seed: the assignment relaxation over those candidates (every person picks a partner,
    partners may not be shared, but "picks" need not be mutual), whose cycles are split into
-   pairs, or above `RELAXATION_LIMIT` a greedy pass over the candidate edges; whoever is
-   left is seated greedily;
+   pairs, or above `RELAXATION_LIMIT` the same relaxation solved by the certified bound's
+   auction, whose rounds also add to the candidates the pairs they missed
+   (`pairctl.core.bound`); whoever is left is seated greedily;
 3. swaps: partners are exchanged between two pairs while that raises the total, looking
    at every candidate of every person, until no exchange does.
 """
@@ -26,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from pairctl.core.bound import BOUND_ROUNDS, bound_rounds, candidate_edges
 from pairctl.core.candidates import candidates
 from pairctl.core.model import Group, Pairing, Unmatched
 from pairctl.core.scoring import ScoreModel
@@ -48,9 +50,10 @@ the candidate graph, proven best for all pairs (`core/exact_graph.py`)."""
 EXACT_LIMIT_ALL_PAIRS = 2000
 """Where that proof cannot be had, the blossom over every pair still runs up to this many
 people (it grows with the cube: 9 s at 1,000, a minute at 2,000)."""
-RELAXATION_LIMIT = 30_000
-"""Above this many people the assignment relaxation costs more than it brings (it grows
-faster than linearly); a greedy pass over the candidates seeds the swaps instead."""
+RELAXATION_LIMIT = 3000
+"""Above this many people the relaxation is solved by the certified bound's auction rather
+than LAPJVsp, which grows faster (30 s at 20,000 people here against 2 s): faster, closer
+to the bound, and the bound the quality figure needs comes with it (docs/BENCHMARKS.md)."""
 ODD_LEFT_OUT = "odd number of people: left out (--odd leave-out)"
 # Gains smaller than this are rounding noise; taking them could loop forever.
 _EPS = 1e-9
@@ -284,21 +287,25 @@ def _mates_from_pairs(pairs: list[tuple[int, int]], size: int) -> IntArray:
     return mate
 
 
-def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = None) -> IntArray:
-    """Partners for everyone in canonical order (index n = the stand-in when n is odd)."""
+def greedy_swap(
+    model: ScoreModel, seed: int = 0, progress: Progress | None = None
+) -> tuple[IntArray, float | None]:
+    """Partners for everyone in canonical order (index n = the stand-in when n is odd), and
+    above `RELAXATION_LIMIT` the certified bound computed on the way (else None)."""
     n = model.size
     score = _Scorer(model)
     if progress is not None:
         progress("scoring candidates")
     cand, cand_scores = candidates(model, seed)
+    bound = None
     if n <= RELAXATION_LIMIT:
         if progress is not None:
             progress("assignment relaxation")
         pairs, left = relaxation_pairs(cand, cand_scores)
     else:
         if progress is not None:
-            progress("greedy pairing")
-        pairs, left = greedy_candidates(cand, cand_scores)
+            progress("auction over the candidates, checked against every pair")
+        pairs, left, cand, cand_scores, bound = _seed_from_the_bound(model, cand, cand_scores)
     if n % 2:
         left.append(n)  # the stand-in
     pairs += _seat_leftovers(left, cand, cand_scores)
@@ -310,7 +317,62 @@ def greedy_swap(model: ScoreModel, seed: int = 0, progress: Progress | None = No
             if moved is None:
                 break
             mate = improve_by_swaps(score, moved, cand, cand_scores, progress)
-    return mate
+    return mate, bound
+
+
+def _seed_from_the_bound(
+    model: ScoreModel, cand: IntArray, cand_scores: FloatArray
+) -> tuple[list[tuple[int, int]], list[int], IntArray, FloatArray, float | None]:
+    """For a large roster: the certified bound's rounds (on the plain score, as the quality
+    figure wants it) give the relaxation's assignment, whose pairs seed the swaps best first,
+    and the pairs the sampled candidates missed, which join the candidate lists.
+
+    The relaxation the smaller rosters use (LAPJVsp) grows too fast above
+    `RELAXATION_LIMIT`; the auction is the same relaxation, and the rounds are needed anyway
+    for the quality figure."""
+    plain = model.requiring_two_way(False)
+    lo, hi = candidate_edges(cand)
+    found = bound_rounds(plain, lo, hi, plain.pair_scores(lo, hi), rounds=BOUND_ROUNDS)
+    cand, cand_scores = _widened(model, cand, cand_scores, found.lo, found.hi)
+    n = model.size
+    bidder = np.flatnonzero((found.assignment >= 0) & (found.assignment != np.arange(n)))
+    partner = found.assignment[bidder]
+    free = np.ones(n, dtype=bool)
+    pairs = _greedy_edges(bidder, partner, model.pair_scores(bidder, partner), free)
+    return pairs, np.flatnonzero(free).tolist(), cand, cand_scores, found.value
+
+
+_WIDEN = 12
+"""At most this many partners the bound's rounds found are added to each candidate list."""
+
+
+def _widened(
+    model: ScoreModel, cand: IntArray, cand_scores: FloatArray, lo: IntArray, hi: IntArray
+) -> tuple[IntArray, FloatArray]:
+    """The candidate lists with the graph's pairs they lack (each row's best `_WIDEN`),
+    padded with the person themself at -inf, which no swap takes."""
+    n, k = cand.shape
+    have = np.sort(np.repeat(np.arange(n, dtype=np.int64), k) * n + cand.ravel())
+    rows = np.concatenate([lo, hi])
+    others = np.concatenate([hi, lo])
+    keys = rows * n + others
+    at = np.minimum(np.searchsorted(have, keys), len(have) - 1)
+    new = have[at] != keys
+    rows, others = rows[new], others[new]
+    if not len(rows):
+        return cand, cand_scores
+    scores = model.pair_scores(rows, others)
+    order = np.lexsort((others, -scores, rows))
+    rows, others, scores = rows[order], others[order], scores[order]
+    place = np.arange(len(rows)) - np.searchsorted(rows, rows, "left")
+    kept = place < _WIDEN
+    rows, others, scores, place = rows[kept], others[kept], scores[kept], place[kept]
+    width = int(place.max()) + 1
+    extra = np.repeat(np.arange(n, dtype=np.int64)[:, None], width, axis=1)
+    extra_scores = np.full((n, width), -np.inf)
+    extra[rows, place] = others
+    extra_scores[rows, place] = scores
+    return np.hstack([cand, extra]), np.hstack([cand_scores, extra_scores])
 
 
 def _move_the_odd_one(score: _Scorer, mate: IntArray) -> IntArray | None:
@@ -410,6 +472,7 @@ def match(
     rest = np.array([i for i in range(n) if i not in out], dtype=np.int64)
     groups: list[Group] = []
     objective = 0.0
+    bound = None
     if len(rest) >= 2:
         sub = _match(
             model.permuted(rest),
@@ -421,8 +484,8 @@ def match(
         )
         groups, lifted = _lift(sub, rest)
         unmatched += lifted
-        objective = sub.objective
-    return _pairing(groups, unmatched, solver, seed, objective)
+        objective, bound = sub.objective, sub.bound
+    return _pairing(groups, unmatched, solver, seed, objective, bound)
 
 
 def _lift(sub: Pairing, rest: IntArray) -> tuple[list[Group], list[Unmatched]]:
@@ -433,7 +496,12 @@ def _lift(sub: Pairing, rest: IntArray) -> tuple[list[Group], list[Unmatched]]:
 
 
 def _pairing(
-    groups: list[Group], unmatched: list[Unmatched], solver: Solver, seed: int, objective: float
+    groups: list[Group],
+    unmatched: list[Unmatched],
+    solver: Solver,
+    seed: int,
+    objective: float,
+    bound: float | None = None,
 ) -> Pairing:
     """The result, groups in the order of their first member (stable for a seed)."""
     return Pairing(
@@ -442,6 +510,7 @@ def _pairing(
         solver=solver,
         seed=seed,
         objective=objective,
+        bound=bound,
     )
 
 
@@ -498,7 +567,11 @@ def _match(
     n = len(keys)
     order = canonical_order(keys, seed)
     canonical = model.permuted(order)
-    mate = exact(canonical) if solver == "exact" else greedy_swap(canonical, seed, progress)
+    bound = None
+    if solver == "exact":
+        mate = exact(canonical)
+    else:
+        mate, bound = greedy_swap(canonical, seed, progress)
 
     firsts = np.flatnonzero(np.arange(len(mate)) < mate)
     pairs = [[int(x), int(mate[x])] for x in firsts]
@@ -544,7 +617,7 @@ def _match(
     members = [tuple(sorted(int(order[x]) for x in g)) for g in pairs]
     scores = _group_scores(model.requiring_two_way(False), members)
     groups = [Group(members=m, score=float(s)) for m, s in zip(members, scores, strict=True)]
-    return _pairing(groups, unmatched, solver, seed, objective)
+    return _pairing(groups, unmatched, solver, seed, objective, bound)
 
 
 Allowed = Callable[[IntArray, IntArray], BoolArray]
@@ -836,16 +909,17 @@ def match_with_pins(
     ]
     unmatched = [Unmatched(index=i, reason=why, absent=True) for i, why in sorted(absent.items())]
     objective = 0.0
+    bound = None
     if len(rest) >= 2:
         sub = match(model.permuted(rest), [keys[i] for i in rest], **options)
         lifted_groups, lifted = _lift(sub, rest)
         groups += lifted_groups
         unmatched += lifted
-        objective = sub.objective
+        objective, bound = sub.objective, sub.bound
     elif len(rest) == 1:
         unmatched.append(Unmatched(index=int(rest[0]), reason="no one else is free to pair"))
     solver = options.get("solver", "greedy-swap")
-    return _pairing(groups, unmatched, solver, options.get("seed", 0), objective)
+    return _pairing(groups, unmatched, solver, options.get("seed", 0), objective, bound)
 
 
 def pairs_total(model: ScoreModel, mate: IntArray) -> float:

@@ -163,3 +163,6 @@ class Pairing:
     objective: float = 0.0
     """The sum of the pair scores before an odd person joined a trio: what the solver
     maximises, and so what compares with the exact optimum or an upper bound."""
+    bound: float | None = None
+    """A certified upper bound on the plain total (no two-way penalty) of the people the
+    solver was free to pair, when the solver computed one on the way (large rosters)."""

@@ -107,7 +107,8 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
         return _quality("exact", best, objective, offset)
     if n <= BOUND_LIMIT:
         return _quality("bound", assignment_bound(plain), objective, offset)
-    bound = candidate_bound(plain)
+    # Above `RELAXATION_LIMIT` the matcher computed it on the way, on these people.
+    bound = pairing.bound if pairing.bound is not None else candidate_bound(plain)
     return TOO_MANY_PAIRS if bound is None else _quality("bound", bound, objective, offset)
 
 
