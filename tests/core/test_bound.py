@@ -194,7 +194,8 @@ def test_on_a_larger_roster_the_bound_is_within_a_tenth_of_a_percent_of_the_dens
 def test_a_check_too_large_to_run_gives_no_bound(monkeypatch):
     model = model_of("no wants", 60, 3)
     _, lo, hi, weights = auction_duals(model)
-    monkeypatch.setattr(bound, "SCORED_PAIRS_LIMIT", 10)
+    monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 10)
+    monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
     assert certified_bound(model, lo, hi, weights) is None
 
 

@@ -26,9 +26,13 @@ BOUND_ROUNDS = 3
 the dense assignment bound; three within 0.03% (docs/BENCHMARKS.md)."""
 VIOLATORS_KEPT = 8
 """Per person, how many of the worst violating partners join the candidate graph."""
-SCORED_PAIRS_LIMIT = 400_000_000
-"""Above this many pairs to score in one check, no bound is given (a roster the pruning
-cannot cut down, such as skills without a wants column at great size)."""
+SCORED_PAIRS_FLOOR = 20_000_000
+SCORED_PAIRS_PER_PERSON = 2_000
+"""A check scores at most the larger of these (the floor, or this many pairs per person):
+about 15 s here. Skills and wants prune well (at 100,000 people about 1,100 pairs per
+person in the first round, fewer after); a roster whose scores are flat, with no wants
+column or no skills, leaves about half of all pairs to score, and above some 6,000 people
+gets no bound rather than minutes of checking."""
 
 _CHUNK = 2_000_000
 _QUERY_CHUNK = 4_000_000
@@ -95,8 +99,8 @@ class Violations:
         self, y: FloatArray, keep: int | None = VIOLATORS_KEPT
     ) -> tuple[FloatArray, IntArray, IntArray] | None:
         """d (n), and up to `keep` worst violating partners per person as pairs (lo, hi),
-        every violating pair with `keep` None; None when more than `SCORED_PAIRS_LIMIT`
-        pairs would have to be scored."""
+        every violating pair with `keep` None; None when more pairs would have to be scored
+        than the budget allows (`SCORED_PAIRS_PER_PERSON`)."""
         lists, n = self.lists, self.model.size
         order = np.argsort(y, kind="stable")
         rank = np.empty(n, dtype=np.int64)
@@ -113,7 +117,7 @@ class Violations:
         ]
         del code
         asker, start, count = (np.concatenate(part) for part in zip(*parts, strict=True))
-        if int(count.sum()) > SCORED_PAIRS_LIMIT:
+        if int(count.sum()) > max(SCORED_PAIRS_FLOOR, SCORED_PAIRS_PER_PERSON * n):
             return None
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
