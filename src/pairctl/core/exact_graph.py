@@ -58,7 +58,7 @@ def proven_pairs(model: ScoreModel) -> list[tuple[int, int]] | None:
         found = check(twice[:n] / (2 * SCALE), _KEEP)
         if found is None:
             return None
-        _, add_lo, add_hi = found
+        add_lo, add_hi = found.pairs
         if not len(add_lo):
             break
         keys = np.union1d(lo * n + hi, add_lo * n + add_hi)
@@ -75,9 +75,12 @@ def proven_pairs(model: ScoreModel) -> list[tuple[int, int]] | None:
     # violations of the shifted duals, and no others do.
     shifted = (twice[:n] - gap / 2 - 0.5) / (2 * SCALE)
     found = check(shifted, None)
-    if found is None or len(found[1]) > GAP_PAIRS_LIMIT:
+    if found is None:
         return None
-    keys = np.union1d(lo * n + hi, found[1] * n + found[2])
+    gap_lo, gap_hi = found.pairs
+    if len(gap_lo) > GAP_PAIRS_LIMIT:
+        return None
+    keys = np.union1d(lo * n + hi, gap_lo * n + gap_hi)
     a, b, w = _graph(model, keys // n, keys % n, stand_in)
     return _blossom(nodes, a, b, w - w.min() + 1)
 
