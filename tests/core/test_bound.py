@@ -121,6 +121,21 @@ def test_the_check_finds_every_pair_s_violation_for_any_duals(kind, n, seed, cen
     assert np.all(lo < hi)
 
 
+@pytest.mark.parametrize("factor", [-1.0, 0.0, 1.0])
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_check_stays_exact_with_the_lowest_duals_out_of_the_buckets(kind, factor, monkeypatch):
+    # Duals below minus the best score leave the buckets (their own queries and a pass
+    # among them find their pairs). Here the threshold is moved so that from none to most
+    # of the people are out.
+    monkeypatch.setattr(bound, "_LOW_FACTOR", factor)
+    for seed in range(3):
+        model = model_of(kind, 90, seed)
+        y = np.random.default_rng(seed).normal(0.0, 3.0, 90)
+        found = Violations(model)(y)
+        assert found is not None
+        np.testing.assert_allclose(found.excess, full_excess(model, y), rtol=0, atol=1e-12)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     kind=st.sampled_from(KINDS),

@@ -13,6 +13,7 @@ docs/quality-at-scale.md has the derivation and what was measured.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,10 @@ gets no bound rather than minutes of checking."""
 
 _CHUNK = 2_000_000
 _QUERY_CHUNK = 4_000_000
+_LOW_FACTOR = 1.0
+_LOW_MOST = 2_000
+"""Duals below `_LOW_FACTOR` times minus the best score are taken out of the buckets, at
+most this many (their pairs among themselves are scored outright)."""
 _TOP = 16.0  # excess above this ranks as this when choosing the worst violators
 _CLASSES = 3  # subset sizes 0, 1, 2 on each side
 _MAX_SUBSETS = 64
@@ -156,9 +161,6 @@ class Violations:
             limits=lists.limits + (0.5 / scale if scale else 0.0),
             level=lists.level,
         )
-        self._starts = np.concatenate(
-            ([0], np.cumsum(np.bincount(self.lists.bucket, minlength=_buckets(self.lists))))
-        ).astype(np.int64)
 
     def __call__(self, y: FloatArray, keep: int | None = VIOLATORS_KEPT) -> Checked | None:
         """d, and each person's `keep` worst violators (every violating pair with `keep`
@@ -169,13 +171,22 @@ class Violations:
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
         ranked = y[order]
+        # A dual below any pair's worth (someone whose candidates are all forbidden, or
+        # who stayed alone in the auction) would sit at the head of every bucket, read by
+        # everyone: such people leave the buckets, their own queries find their pairs, and
+        # pairs among them are scored outright. At most the `_LOW_MOST` lowest.
+        low = np.zeros(n, dtype=bool)
+        lowest = order[:_LOW_MOST]
+        low[lowest[y[lowest] < _LOW_FACTOR * -self.model.weights.max_positive()]] = True
+        kept = ~low[lists.member]
         # Within each bucket, members by y: one sorted key array for every bucket.
-        code = lists.bucket * np.int64(n) + rank[lists.member]
+        code = lists.bucket[kept] * np.int64(n) + rank[lists.member[kept]]
         by_code = np.argsort(code, kind="stable")
-        code, members = code[by_code], lists.member[by_code]
-        del by_code, rank
+        code, members = code[by_code], lists.member[kept][by_code]
+        starts = np.searchsorted(code, np.arange(_buckets(lists) + 1) * np.int64(n))
+        del by_code, rank, kept
         parts = [
-            self._reach(code, ranked, y, slice(at, at + _QUERY_CHUNK))
+            self._reach(code, starts, ranked, y, slice(at, at + _QUERY_CHUNK))
             for at in range(0, len(lists.asker), _QUERY_CHUNK)
         ]
         del code
@@ -185,14 +196,11 @@ class Violations:
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
         held = 0
-        ends = np.cumsum(count)
-        lo = 0
-        while lo < len(count):
-            hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - count[lo] + _CHUNK, "right")))
-            a, b = _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
-            # A violating pair is found from both sides (each side's limit bounds it), so
-            # one side is enough; duplicates through several buckets go too.
-            keys = _distinct(a[a < b].astype(np.int64) * n + b[a < b])
+        for a, b in _chunks(asker, start, count, members, low):
+            # A violating pair of two others is found from both sides (each side's limit
+            # bounds it), so one side is enough; one with a low dual, only from its side.
+            one = (a < b) | low[a]
+            keys = _distinct(np.minimum(a, b)[one] * np.int64(n) + np.maximum(a, b)[one])
             a, b = keys // n, keys % n
             excess = self._scores(a, b) - y[a] - y[b]
             if len(a):  # a is sorted: its maxima by segment, cheaper than maximum.at
@@ -206,12 +214,11 @@ class Violations:
                 rows, others, values = (np.concatenate(p) for p in zip(*found, strict=True))
                 found = [_worst(rows, others, values, keep)]
                 held = len(found[0][0])
-            lo = hi
         row, other, value = _merged(found, keep or n)
         return Checked(np.maximum(d, 0.0), row, other, value, keep or n)
 
     def _reach(
-        self, code: IntArray, ranked: FloatArray, y: FloatArray, queries: slice
+        self, code: IntArray, starts: IntArray, ranked: FloatArray, y: FloatArray, queries: slice
     ) -> tuple[IntArray, IntArray, IntArray]:
         """For some queries: the asker, where their bucket starts in `code`, and how many of
         its first members have y below the asker's limit (only queries reaching someone)."""
@@ -220,7 +227,7 @@ class Violations:
         bucket = lists.ask_bucket[queries]
         limit = lists.limits[lists.ask_class[queries], asker] - y[asker]
         below = np.searchsorted(ranked, limit, "left")  # how many have y_v < limit
-        start = self._starts[bucket]
+        start = starts[bucket]
         count = np.searchsorted(code, bucket * np.int64(n) + below, "left") - start
         useful = count > 0
         return asker[useful].astype(np.int64), start[useful], count[useful]
@@ -243,6 +250,22 @@ def _distinct(keys: IntArray) -> IntArray:
 
 def _buckets(lists: _Lists) -> int:
     return int(lists.bucket.max(initial=-1)) + 1
+
+
+def _chunks(
+    asker: IntArray, start: IntArray, count: IntArray, members: IntArray, low: BoolArray
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """The pairs the queries reach, about `_CHUNK` at a time, then every pair of two people
+    with low duals."""
+    ends = np.cumsum(count)
+    lo = 0
+    while lo < len(count):
+        hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - count[lo] + _CHUNK, "right")))
+        yield _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
+        lo = hi
+    few = np.flatnonzero(low)
+    first, second = np.triu_indices(len(few), k=1)
+    yield few[first], few[second]
 
 
 def _expand(
