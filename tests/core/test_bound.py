@@ -325,3 +325,48 @@ def test_with_a_time_zone_rule_and_sampled_candidates_the_bound_stays_tight(monk
     dense = assignment_bound(model)
     assert value is not None
     assert dense - 1e-9 <= value <= dense * 1.005
+
+
+@pytest.mark.parametrize("kind", ["plain", "rules", "no wants"])
+def test_over_budget_the_check_tries_again_with_the_lowest_out_before_giving_up(
+    kind, monkeypatch
+):
+    # No budget at all: the first try (few out) is over it; with everyone out of the
+    # buckets nothing is read through them and the pass among the low finds every pair.
+    monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
+    model = model_of(kind, 80, 5)
+    y = np.random.default_rng(5).normal(1.0, 0.4, 80)
+    assert Violations(model)(y) is None
+    monkeypatch.setattr(bound, "_LOW_SHARE", 1.0)
+    found = Violations(model)(y)
+    assert found is not None
+    np.testing.assert_allclose(found.excess, full_excess(model, y), rtol=0, atol=1e-12)
+
+
+def test_when_the_matcher_s_check_was_too_large_the_figure_says_so_without_trying_again(
+    monkeypatch,
+):
+    from pairctl.core import candidates as candidates_module
+    from pairctl.core import matching, quality
+    from pairctl.core.matching import match
+
+    monkeypatch.setattr(candidates_module, "DENSE_CANDIDATES_LIMIT", 0)
+    monkeypatch.setattr(matching, "RELAXATION_LIMIT", 0)
+    monkeypatch.setattr(quality, "EXACT_QUALITY_LIMIT", 0)
+    monkeypatch.setattr(quality, "BOUND_LIMIT", 0)
+    monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
+    roster = make_roster(120, ["Eng", "Sales", "Design"], seed=3)
+    model = score_roster(roster)
+    pairing = match(model, [p.key for p in roster.people], seed=1)
+    assert sorted(i for g in pairing.groups for i in g.members) == list(range(120))
+    assert pairing.bound == np.inf
+
+    def never(*args, **kwargs):
+        raise AssertionError("the bound was tried again")
+
+    monkeypatch.setattr(quality, "candidate_bound", never)
+    figure = quality.assess(model, pairing)
+    assert figure.reference == "none" and figure.percent is None
+    assert figure.describe() == "not measured (too many pairs to check for a bound)"

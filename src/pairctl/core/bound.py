@@ -38,6 +38,7 @@ gets no bound rather than minutes of checking."""
 _CHUNK = 2_000_000
 _QUERY_CHUNK = 4_000_000
 _LOW_FACTOR = 1.0
+_LOW_SHARE = 0.01
 _LOW_MOST = 2_000
 """Duals below `_LOW_FACTOR` times minus the best score are taken out of the buckets, at
 most this many (their pairs among themselves are scored outright)."""
@@ -166,33 +167,25 @@ class Violations:
         """d, and each person's `keep` worst violators (every violating pair with `keep`
         None); None when more pairs would have to be scored than the budget allows
         (`SCORED_PAIRS_PER_PERSON`)."""
-        lists, n = self.lists, self.model.size
+        n = self.model.size
         order = np.argsort(y, kind="stable")
-        rank = np.empty(n, dtype=np.int64)
-        rank[order] = np.arange(n)
-        ranked = y[order]
         # A dual below any pair's worth (someone whose candidates are all forbidden, or
         # who stayed alone in the auction) would sit at the head of every bucket, read by
         # everyone: such people leave the buckets, their own queries find their pairs, and
-        # pairs among them are scored outright. At most the `_LOW_MOST` lowest.
-        low = np.zeros(n, dtype=bool)
+        # pairs among them are scored outright. When the check is still too large, so do
+        # the lowest 1% (a time-zone rule at 100,000 people needs it; without rules it
+        # costs more than it saves, as their own pairs can no longer be halved).
         lowest = order[:_LOW_MOST]
+        low = np.zeros(n, dtype=bool)
         low[lowest[y[lowest] < _LOW_FACTOR * -self.model.weights.max_positive()]] = True
-        kept = ~low[lists.member]
-        # Within each bucket, members by y: one sorted key array for every bucket.
-        code = lists.bucket[kept] * np.int64(n) + rank[lists.member[kept]]
-        by_code = np.argsort(code, kind="stable")
-        code, members = code[by_code], lists.member[kept][by_code]
-        starts = np.searchsorted(code, np.arange(_buckets(lists) + 1) * np.int64(n))
-        del by_code, rank, kept
-        parts = [
-            self._reach(code, starts, ranked, y, slice(at, at + _QUERY_CHUNK))
-            for at in range(0, len(lists.asker), _QUERY_CHUNK)
-        ]
-        del code
-        asker, start, count = (np.concatenate(part) for part in zip(*parts, strict=True))
-        if int(count.sum()) > max(SCORED_PAIRS_FLOOR, SCORED_PAIRS_PER_PERSON * n):
-            return None
+        budget = max(SCORED_PAIRS_FLOOR, SCORED_PAIRS_PER_PERSON * n)
+        reached = self._reach_all(y, order, low)
+        if int(reached[2].sum()) > budget:
+            low[lowest[: int(_LOW_SHARE * n)]] = True
+            reached = self._reach_all(y, order, low)
+            if int(reached[2].sum()) > budget:
+                return None
+        asker, start, count, members = reached
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
         held = 0
@@ -216,6 +209,29 @@ class Violations:
                 held = len(found[0][0])
         row, other, value = _merged(found, keep or n)
         return Checked(np.maximum(d, 0.0), row, other, value, keep or n)
+
+    def _reach_all(
+        self, y: FloatArray, order: IntArray, low: BoolArray
+    ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Every query reaching someone: (asker, start, count), and the bucket members
+        (people with low duals left out) that start and count index."""
+        lists, n = self.lists, self.model.size
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        kept = ~low[lists.member]
+        # Within each bucket, members by y: one sorted key array for every bucket.
+        code = lists.bucket[kept] * np.int64(n) + rank[lists.member[kept]]
+        by_code = np.argsort(code, kind="stable")
+        code, members = code[by_code], lists.member[kept][by_code]
+        starts = np.searchsorted(code, np.arange(_buckets(lists) + 1) * np.int64(n))
+        del by_code, rank, kept
+        ranked = y[order]
+        parts = [
+            self._reach(code, starts, ranked, y, slice(at, at + _QUERY_CHUNK))
+            for at in range(0, len(lists.asker), _QUERY_CHUNK)
+        ]
+        asker, start, count = (np.concatenate(part) for part in zip(*parts, strict=True))
+        return asker, start, count, members
 
     def _reach(
         self, code: IntArray, starts: IntArray, ranked: FloatArray, y: FloatArray, queries: slice
@@ -499,8 +515,8 @@ def bound_rounds(
         duals = duals_from_prices(arcs, prices)
         del arcs
         found = check(duals, keep)
-        if found is None:
-            return Bound(None, lo, hi, assignment)
+        if found is None:  # too large to check: what earlier rounds certified stands
+            return Bound(best if np.isfinite(best) else None, lo, hi, assignment)
         feasible = found.feasible(duals)
         best = min(best, float(feasible.sum() - (feasible.min() if n % 2 else 0.0)))
         add_lo, add_hi = found.pairs

@@ -339,7 +339,9 @@ def _seed_from_the_bound(
     partner = found.assignment[bidder]
     free = np.ones(n, dtype=bool)
     pairs = _greedy_edges(bidder, partner, model.pair_scores(bidder, partner), free)
-    return pairs, np.flatnonzero(free).tolist(), cand, cand_scores, found.value
+    # An infinite bound is still a bound: the check was too large, do not try it again.
+    value = np.inf if found.value is None else found.value
+    return pairs, np.flatnonzero(free).tolist(), cand, cand_scores, value
 
 
 _WIDEN = 12

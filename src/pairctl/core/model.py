@@ -165,4 +165,5 @@ class Pairing:
     maximises, and so what compares with the exact optimum or an upper bound."""
     bound: float | None = None
     """A certified upper bound on the plain total (no two-way penalty) of the people the
-    solver was free to pair, when the solver computed one on the way (large rosters)."""
+    solver was free to pair, when the solver computed one on the way (large rosters); inf
+    when it tried and the check over all pairs was too large."""

@@ -109,7 +109,9 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
         return _quality("bound", assignment_bound(plain), objective, offset)
     # Above `RELAXATION_LIMIT` the matcher computed it on the way, on these people.
     bound = pairing.bound if pairing.bound is not None else candidate_bound(plain)
-    return TOO_MANY_PAIRS if bound is None else _quality("bound", bound, objective, offset)
+    if bound is None or not np.isfinite(bound):
+        return TOO_MANY_PAIRS
+    return _quality("bound", bound, objective, offset)
 
 
 def candidate_bound(model: ScoreModel) -> float | None:
