@@ -328,9 +328,7 @@ def test_with_a_time_zone_rule_and_sampled_candidates_the_bound_stays_tight(monk
 
 
 @pytest.mark.parametrize("kind", ["plain", "rules", "no wants"])
-def test_over_budget_the_check_tries_again_with_the_lowest_out_before_giving_up(
-    kind, monkeypatch
-):
+def test_over_budget_the_check_tries_again_with_the_lowest_out_before_giving_up(kind, monkeypatch):
     # No budget at all: the first try (few out) is over it; with everyone out of the
     # buckets nothing is read through them and the pass among the low finds every pair.
     monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 0)
