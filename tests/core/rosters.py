@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 from pairctl.core.model import Person, Roster
 
@@ -26,3 +27,18 @@ def make_roster(n: int, specialties: list[str], seed: int) -> Roster:
         for i in range(n)
     )
     return Roster(people=people, has_skills=True, has_wants=True)
+
+
+def perfect_pairings(people: list[int]) -> Iterator[list[tuple[int, int]]]:
+    """Every way to split `people` into pairs, one left over (in no pair) if odd."""
+    if len(people) < 2:
+        yield []
+        return
+    if len(people) % 2:
+        for out in range(len(people)):
+            yield from perfect_pairings(people[:out] + people[out + 1 :])
+        return
+    first, rest = people[0], people[1:]
+    for k, partner in enumerate(rest):
+        for others in perfect_pairings(rest[:k] + rest[k + 1 :]):
+            yield [(first, partner), *others]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -20,15 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairctl.core import bound
-from pairctl.core.auction import arcs_of, auction_prices, duals_from_prices
-from pairctl.core.bound import Violations, candidate_edges, certified_bound
+from pairctl.core.auction import arcs_of, auction, duals_from_prices
+from pairctl.core.bound import Violations, bound_rounds, candidate_edges
 from pairctl.core.candidates import candidates
 from pairctl.core.meeting import MeetingRules, with_meeting_rules
 from pairctl.core.model import ColumnMapping, Person, Roster
 from pairctl.core.quality import assignment_bound
 from pairctl.core.scoring import ScoreModel, Weights, score_roster
 from pairctl.core.vocabulary import VocabularyTable
-from tests.core.rosters import make_roster
+from tests.core.rosters import make_roster, perfect_pairings
 
 SKILLS = [f"skill {i}" for i in range(14)]
 ZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "UTC+05:30", ""]
@@ -96,7 +95,7 @@ def auction_duals(model: ScoreModel) -> tuple[np.ndarray, ...]:
     n = model.size
     weights = model.pair_scores(lo, hi)
     arcs = arcs_of(n, lo, hi, weights, -20.0)
-    return duals_from_prices(arcs, auction_prices(arcs)), lo, hi, weights
+    return duals_from_prices(arcs, auction(arcs)[0]), lo, hi, weights
 
 
 @settings(max_examples=60, deadline=None)
@@ -180,21 +179,6 @@ def test_long_skill_lists_take_one_skill_buckets_and_short_ones_two_skill_ones()
     assert plain.limits[1 * 3 + 1].max() == pytest.approx(1.5 + rest)
 
 
-def perfect_pairings(people: list[int]) -> Iterator[list[tuple[int, int]]]:
-    """Every way to pair everyone (one left over when the count is odd)."""
-    if len(people) < 2:
-        yield []
-        return
-    if len(people) % 2:
-        for out in range(len(people)):
-            yield from perfect_pairings(people[:out] + people[out + 1 :])
-        return
-    first, rest = people[0], people[1:]
-    for k, partner in enumerate(rest):
-        for others in perfect_pairings(rest[:k] + rest[k + 1 :]):
-            yield [(first, partner), *others]
-
-
 def best_total(model: ScoreModel) -> float:
     dense = model.dense()
     return max(
@@ -207,7 +191,7 @@ def best_total(model: ScoreModel) -> float:
 def test_the_bound_is_never_below_the_best_pairing(kind, n, seed):
     model = model_of(kind, n, seed)
     _, lo, hi, weights = auction_duals(model)
-    value = certified_bound(model, lo, hi, weights)
+    value = bound_rounds(model, lo, hi, weights).value
     assert value is not None
     assert value >= best_total(model) - 1e-9
 
@@ -220,14 +204,14 @@ def test_any_start_any_rounds_still_bounds_the_best_pairing(n, seed, rounds):
     model = model_of("rules", n, seed)
     lo = np.arange(0, n - 1, 2, dtype=np.int64)
     hi = lo + 1
-    value = certified_bound(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds)
+    value = bound_rounds(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds).value
     assert value is not None and value >= best_total(model) - 1e-9
 
 
 def test_on_a_larger_roster_the_bound_is_within_a_tenth_of_a_percent_of_the_dense_one():
     model = score_roster(make_roster(1500, ["Eng", "Sales", "Design", "Data", "Ops"], seed=5))
     _, lo, hi, weights = auction_duals(model)
-    value = certified_bound(model, lo, hi, weights)
+    value = bound_rounds(model, lo, hi, weights).value
     dense = assignment_bound(model)  # the LP optimum for an even roster
     assert value is not None
     assert dense - 1e-9 <= value <= dense * 1.001
@@ -238,7 +222,7 @@ def test_a_check_too_large_to_run_gives_no_bound(monkeypatch):
     _, lo, hi, weights = auction_duals(model)
     monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 10)
     monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
-    assert certified_bound(model, lo, hi, weights) is None
+    assert bound_rounds(model, lo, hi, weights).value is None
 
 
 # Through the quality figure and the command line
@@ -321,7 +305,7 @@ def test_with_a_time_zone_rule_and_sampled_candidates_the_bound_stays_tight(monk
     rules = MeetingRules(dt.date(2027, 1, 15), 3.0, None)
     model = with_meeting_rules(score_roster(roster), roster, rules)
     _, lo, hi, weights = auction_duals(model)
-    value = certified_bound(model, lo, hi, weights)
+    value = bound_rounds(model, lo, hi, weights).value
     dense = assignment_bound(model)
     assert value is not None
     assert dense - 1e-9 <= value <= dense * 1.005

@@ -22,24 +22,9 @@ from pairctl.core.bound import Violations
 from pairctl.core.exact_graph import proven_pairs
 from pairctl.core.matching import _allowed_matching, _blossom_weights, exact, match
 from pairctl.core.scoring import ScoreModel, score_roster
-from tests.core.rosters import make_roster
+from tests.core.rosters import make_roster, perfect_pairings
 
 SPECIALTIES = ["Eng", "Sales", "Design"]
-
-
-def perfect_pairings(people: list[int]) -> Iterator[list[tuple[int, int]]]:
-    """Every way to split `people` into pairs, one left over (in no pair) if odd."""
-    if len(people) < 2:
-        yield []
-        return
-    if len(people) % 2:
-        for out in range(len(people)):
-            yield from perfect_pairings(people[:out] + people[out + 1 :])
-        return
-    first, rest = people[0], people[1:]
-    for k, partner in enumerate(rest):
-        for others in perfect_pairings(rest[:k] + rest[k + 1 :]):
-            yield [(first, partner), *others]
 
 
 def objective(model: ScoreModel, pairs: list[tuple[int, int]]) -> float:

@@ -46,19 +46,6 @@ def arcs_of(n: int, lo: IntArray, hi: IntArray, weights: FloatArray, alone: floa
 _MAX_ROUNDS = 200_000
 
 
-def auction_prices(
-    arcs: Arcs,
-    prices: FloatArray | None = None,
-    *,
-    eps_start: float = 0.5,
-    eps_end: float = 1e-3,
-    factor: float = 4.0,
-    tail: float = 0.005,
-) -> FloatArray:
-    """The prices of `auction`."""
-    return auction(arcs, prices, eps_start=eps_start, eps_end=eps_end, factor=factor, tail=tail)[0]
-
-
 def auction(
     arcs: Arcs,
     prices: FloatArray | None = None,

@@ -476,20 +476,6 @@ class Bound:
     """Per person: the partner the last auction gave them (-1: none, or alone)."""
 
 
-def certified_bound(
-    model: ScoreModel,
-    lo: IntArray,
-    hi: IntArray,
-    scores: FloatArray,
-    *,
-    rounds: int = BOUND_ROUNDS,
-    keep: int = VIOLATORS_KEPT,
-) -> float | None:
-    """A total no pairing of `model`'s roster can exceed, starting from the candidate edges
-    (lo, hi) with their scores; None when the check would be too large to run."""
-    return bound_rounds(model, lo, hi, scores, rounds=rounds, keep=keep).value
-
-
 def bound_rounds(
     model: ScoreModel,
     lo: IntArray,
@@ -499,7 +485,9 @@ def bound_rounds(
     rounds: int = BOUND_ROUNDS,
     keep: int = VIOLATORS_KEPT,
 ) -> Bound:
-    """The rounds of `certified_bound`, with the graph they grew and the last assignment."""
+    """A total no pairing of `model`'s roster can exceed (`Bound.value`), starting from the
+    candidate edges (lo, hi) with their scores, with the graph the rounds grew and the last
+    auction's assignment."""
     n = model.size
     order = np.argsort(lo * n + hi, kind="stable")  # sorted keys, which the rounds keep
     lo, hi, scores = lo[order], hi[order], scores[order]

@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from pairctl.core.bound import BOUND_ROUNDS, candidate_edges, certified_bound
+from pairctl.core.bound import BOUND_ROUNDS, bound_rounds, candidate_edges
 from pairctl.core.candidates import candidates
 from pairctl.core.matching import exact, pairs_total
 from pairctl.core.model import Pairing
@@ -119,7 +119,7 @@ def candidate_bound(model: ScoreModel) -> float | None:
     the roster's pairs cannot be checked in reasonable time."""
     lo, hi = candidate_edges(candidates(model, 0)[0])
     rounds = BOUND_ROUNDS if model.size <= LARGE_ROSTER else BOUND_ROUNDS - 1
-    return certified_bound(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds)
+    return bound_rounds(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds).value
 
 
 def _one_way(model: ScoreModel, pairing: Pairing) -> int:
