@@ -352,3 +352,17 @@ def test_when_the_matcher_s_check_was_too_large_the_figure_says_so_without_tryin
     figure = quality.assess(model, pairing)
     assert figure.reference == "none" and figure.percent is None
     assert figure.describe() == "not measured (too many pairs to check for a bound)"
+
+
+def test_the_worst_violators_are_listed_in_exact_order_whatever_their_size():
+    # Rows with violations far apart in size (a dual of -500 gives hundreds): the last
+    # listed must be the keep-th largest, or the repair could miss an unlisted one.
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 20, 4000)
+    b = rng.integers(0, 20, 4000)
+    excess = np.concatenate([rng.uniform(0, 1, 2000), rng.uniform(16, 900, 2000)])
+    row, _, value = bound._worst(a, b, excess, 5)
+    for person in range(20):
+        mine = np.concatenate([excess[a == person], excess[b == person]])
+        listed = value[row == person]
+        assert np.array_equal(listed, np.sort(mine)[::-1][:5])

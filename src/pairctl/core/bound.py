@@ -29,20 +29,21 @@ VIOLATORS_KEPT = 8
 """Per person, how many of the worst violating partners join the candidate graph."""
 SCORED_PAIRS_FLOOR = 20_000_000
 SCORED_PAIRS_PER_PERSON = 2_000
-"""A check scores at most the larger of these (the floor, or this many pairs per person):
-about 15 s here. Skills and wants prune well (at 100,000 people about 1,100 pairs per
-person in the first round, fewer after); a roster whose scores are flat, with no wants
-column or no skills, leaves about half of all pairs to score, and above some 6,000 people
-gets no bound rather than minutes of checking."""
+"""A check scores at most the larger of these (the floor, or this many pairs per person;
+the most this allows at 100,000 people, 2 x 10^8 pairs, would take over a minute here).
+Skills and wants prune well (at 100,000 people about 1,100 pairs per person in the first
+round, fewer after); a roster whose scores are flat, with no wants column or no skills,
+leaves about half of all pairs to score, and above some 6,000 people gets no bound rather
+than minutes of checking."""
 
 _CHUNK = 2_000_000
 _QUERY_CHUNK = 4_000_000
 _LOW_FACTOR = 1.0
 _LOW_SHARE = 0.01
 _LOW_MOST = 2_000
-"""Duals below `_LOW_FACTOR` times minus the best score are taken out of the buckets, at
-most this many (their pairs among themselves are scored outright)."""
-_TOP = 16.0  # excess above this ranks as this when choosing the worst violators
+"""Duals below `_LOW_FACTOR` times minus the best score are taken out of the buckets (and,
+when the check is still over its budget, the lowest `_LOW_SHARE`), at most `_LOW_MOST`;
+their pairs among themselves are scored outright."""
 _CLASSES = 3  # subset sizes 0, 1, 2 on each side
 _MAX_SUBSETS = 64
 """Per person on average, above which only subsets of one skill are used (coarser limits,
@@ -300,9 +301,10 @@ def _worst(
     row = np.concatenate([a, b])
     other = np.concatenate([b, a])
     value = np.concatenate([excess, excess])
-    # One float key orders by person, then by excess downwards (a lexsort is 3x slower);
-    # excess below 1e-9 is already left out, and the fraction keeps 30 bits of it.
-    order = np.argsort(row - np.minimum(value, _TOP) / (2 * _TOP), kind="stable")
+    # By person, then by excess downwards, exactly (`Checked.feasible` relies on nothing
+    # unlisted exceeding the last listed): two stable sorts, cheaper than a lexsort.
+    by_value = np.argsort(-value, kind="stable")
+    order = by_value[np.argsort(row[by_value], kind="stable")]
     row, other, value = row[order], other[order], value[order]
     first = np.searchsorted(row, row, "left")
     kept = (np.arange(len(row)) - first) < keep
