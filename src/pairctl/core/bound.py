@@ -116,7 +116,8 @@ class Checked:
             rest = np.full(n, -np.inf)
             np.maximum.at(rest, self.row, outside)
             rest = np.where(np.isfinite(rest), rest, beyond)
-            trial = y + np.where(apart, self.excess, np.maximum(rest, 0.0) / 2)
+            # + 1e-9: violations that small are not listed (`Violations` keeps those above).
+            trial = y + np.where(apart, self.excess, np.maximum(rest, 0.0) / 2 + 1e-9)
             if trial.sum() < best.sum():
                 best = trial
         return best
