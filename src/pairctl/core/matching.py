@@ -42,7 +42,7 @@ Solver = Literal["greedy-swap", "exact"]
 Progress = Callable[[str], None]
 
 EXACT_LIMIT = 5000
-"""Largest roster the exact solver takes (on generated rosters here, about a minute at 5,000
+"""Largest roster the exact solver takes (on generated rosters here, about 25 s at 5,000
 people, docs/BENCHMARKS.md)."""
 DENSE_EXACT_LIMIT = 500
 """Up to this many people the blossom runs over every pair (0.7 s at 500); above it over
@@ -405,8 +405,8 @@ def exact(model: ScoreModel) -> IntArray:
     n = model.size
     if n > EXACT_LIMIT:
         raise TooLargeForExact(
-            f"--solver exact takes at most {plural(EXACT_LIMIT, 'person', 'people')} (about a "
-            f"minute there); this roster has {n}"
+            f"--solver exact takes at most {plural(EXACT_LIMIT, 'person', 'people')} (about "
+            f"25 s there); this roster has {n}"
         )
     if n > DENSE_EXACT_LIMIT:
         from pairctl.core.exact_graph import proven_pairs
