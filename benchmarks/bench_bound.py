@@ -15,6 +15,7 @@ the same roster and printed below the table with its time, so it can be compared
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import tempfile
 import time
@@ -35,7 +36,7 @@ def certified(roster: Path) -> str:
     value = candidate_bound(model)
     took = time.perf_counter() - start
     dense = assignment_bound(model)
-    shown = "none" if value is None else f"{value:,.4f}"
+    shown = f"{value:,.4f}" if math.isfinite(value) else "none"
     return f"{model.size:,} people: certified bound {shown} in {took:.2f} s; dense {dense:,.4f}"
 
 

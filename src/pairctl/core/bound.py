@@ -20,7 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from pairctl.core.auction import arcs_of, auction, duals_from_prices
-from pairctl.core.scoring import BoolArray, FloatArray, IntArray, ScoreModel, strength
+from pairctl.core.scoring import BoolArray, FloatArray, IntArray, ScoreModel, among, strength
 
 BOUND_ROUNDS = 3
 """Auction-and-check rounds. One round after the first brings 10,000 people within 0.3% of
@@ -470,8 +470,9 @@ class Bound:
     """What the rounds found: the bound, the candidate graph they grew, and the last
     auction's assignment (a seed for the matcher)."""
 
-    value: float | None
-    """A total no pairing can exceed; None when the check would be too large to run."""
+    value: float
+    """A total no pairing can exceed; infinite (still a bound) when the check would be too
+    large to run."""
     lo: IntArray
     hi: IntArray
     """The graph's pairs (lo < hi): the candidates and the violating pairs added."""
@@ -495,11 +496,10 @@ def bound_rounds(
     order = np.argsort(lo * n + hi, kind="stable")  # sorted keys, which the rounds keep
     lo, hi, scores = lo[order], hi[order], scores[order]
     check = Violations(model)
-    alone = _ALONE
     assignment = np.full(n, -1, dtype=np.int64)
     best = np.inf
     for round_number in range(rounds):
-        arcs = arcs_of(n, lo, hi, scores, alone)
+        arcs = arcs_of(n, lo, hi, scores, _ALONE)
         # Cold each round: started from the last prices, the auction came out worse (at
         # 10,000 people with a time-zone rule, 11,386 against 10,857 after three rounds).
         prices, assignment = auction(arcs)
@@ -507,7 +507,7 @@ def bound_rounds(
         del arcs
         found = check(duals, keep)
         if found is None:  # too large to check: what earlier rounds certified stands
-            return Bound(best if np.isfinite(best) else None, lo, hi, assignment)
+            return Bound(best, lo, hi, assignment)
         feasible = found.feasible(duals)
         best = min(best, float(feasible.sum() - (feasible.min() if n % 2 else 0.0)))
         add_lo, add_hi = found.pairs
@@ -517,19 +517,10 @@ def bound_rounds(
         # are still handed on, for the matcher's candidate lists.
         keys = lo * n + hi
         added = add_lo * n + add_hi
-        added = added[~_among(keys, added)]
+        added = added[~among(keys, added)]
         at = np.searchsorted(keys, added)
         keys = np.insert(keys, at, added)
         if round_number < rounds - 1:
             scores = np.insert(scores, at, model.pair_scores(added // n, added % n))
         lo, hi = keys // n, keys % n
     return Bound(best, lo, hi, assignment)
-
-
-def _among(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
-    """Which of `keys` are in `sorted_keys`."""
-    if not len(sorted_keys):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    found: BoolArray = sorted_keys[at] == keys
-    return found

@@ -30,7 +30,7 @@ import numpy.typing as npt
 from pairctl.core.bound import BOUND_ROUNDS, bound_rounds, candidate_edges
 from pairctl.core.candidates import candidates
 from pairctl.core.model import Group, Pairing, Unmatched
-from pairctl.core.scoring import ScoreModel
+from pairctl.core.scoring import ScoreModel, among
 from pairctl.core.words import plural
 from pairctl.errors import UsageError
 
@@ -124,17 +124,6 @@ def _greedy_edges(
             free[x] = free[y] = False
             pairs.append((x, y))
     return pairs
-
-
-def greedy_candidates(
-    cand: IntArray, cand_scores: FloatArray
-) -> tuple[list[tuple[int, int]], list[int]]:
-    """Best candidate pair first while both people are free; returns pairs and who is left."""
-    n, k = cand.shape
-    free = np.ones(n, dtype=bool)
-    a = np.repeat(np.arange(n, dtype=np.int64), k)
-    pairs = _greedy_edges(a, cand.ravel(), cand_scores.ravel(), free)
-    return pairs, np.flatnonzero(free).tolist()
 
 
 def relaxation_pairs(
@@ -322,7 +311,7 @@ def greedy_swap(
 
 def _seed_from_the_bound(
     model: ScoreModel, cand: IntArray, cand_scores: FloatArray
-) -> tuple[list[tuple[int, int]], list[int], IntArray, FloatArray, float | None]:
+) -> tuple[list[tuple[int, int]], list[int], IntArray, FloatArray, float]:
     """For a large roster: the certified bound's rounds (on the plain score, as the quality
     figure wants it) give the relaxation's assignment, whose pairs seed the swaps best first,
     and the pairs the sampled candidates missed, which join the candidate lists.
@@ -339,9 +328,7 @@ def _seed_from_the_bound(
     partner = found.assignment[bidder]
     free = np.ones(n, dtype=bool)
     pairs = _greedy_edges(bidder, partner, model.pair_scores(bidder, partner), free)
-    # An infinite bound is still a bound: the check was too large, do not try it again.
-    value = np.inf if found.value is None else found.value
-    return pairs, np.flatnonzero(free).tolist(), cand, cand_scores, value
+    return pairs, np.flatnonzero(free).tolist(), cand, cand_scores, found.value
 
 
 _WIDEN = 12
@@ -357,9 +344,7 @@ def _widened(
     have = np.sort(np.repeat(np.arange(n, dtype=np.int64), k) * n + cand.ravel())
     rows = np.concatenate([lo, hi])
     others = np.concatenate([hi, lo])
-    keys = rows * n + others
-    at = np.minimum(np.searchsorted(have, keys), len(have) - 1)
-    new = have[at] != keys
+    new = ~among(have, rows * n + others)
     rows, others = rows[new], others[new]
     if not len(rows):
         return cand, cand_scores
@@ -788,17 +773,11 @@ def fewest_one_way_pairs(model: ScoreModel) -> int | None:
 def matching_total(model: ScoreModel, groups: Sequence[Sequence[int]]) -> float:
     """The total of the pairs of `groups` as a matching: a pair's score, a trio's best link
     (its third member is the one the matching leaves out, as the stand-in's partner)."""
-    owner, a, b = [], [], []
-    for g, members in enumerate(groups):
-        for x, y in combinations(members, 2):
-            owner.append(g)
-            a.append(x)
-            b.append(y)
-    if not owner:
+    owner, a, b = _links(groups)
+    if not len(owner):
         return 0.0
-    scores = model.pair_scores(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
     best = np.full(len(groups), -np.inf)
-    np.maximum.at(best, np.array(owner, dtype=np.int64), scores)
+    np.maximum.at(best, owner, model.pair_scores(a, b))
     return float(best.sum())
 
 
@@ -935,20 +914,25 @@ def _group_scores(model: ScoreModel, groups: Sequence[Sequence[int]]) -> FloatAr
     # Callers pass the model without the two-way penalty: it steers the solver, and a group's
     # score on the sheet is what its members bring each other.
     """Sum of the scores of every link inside each group (a pair has one, a trio three)."""
+    owner, a, b = _links(groups)
+    totals = np.zeros(len(groups))
+    np.add.at(totals, owner, model.pair_scores(a, b))
+    return totals
+
+
+def _links(groups: Sequence[Sequence[int]]) -> tuple[IntArray, IntArray, IntArray]:
+    """Every link inside each group (a pair has one, a trio three): (group, a, b)."""
     owner, a, b = [], [], []
     for g, members in enumerate(groups):
-        for i, x in enumerate(members):
-            for y in members[i + 1 :]:
-                owner.append(g)
-                a.append(x)
-                b.append(y)
-    totals = np.zeros(len(groups))
-    np.add.at(
-        totals,
+        for x, y in combinations(members, 2):
+            owner.append(g)
+            a.append(x)
+            b.append(y)
+    return (
         np.array(owner, dtype=np.int64),
-        model.pair_scores(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)),
+        np.array(a, dtype=np.int64),
+        np.array(b, dtype=np.int64),
     )
-    return totals
 
 
 def random_pairing(n: int, *, seed: int, odd: OddRule = "trio") -> list[list[int]]:

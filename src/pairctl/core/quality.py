@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from pairctl.core.bound import BOUND_ROUNDS, bound_rounds, candidate_edges
+from pairctl.core.bound import bound_rounds, candidate_edges
 from pairctl.core.candidates import candidates
 from pairctl.core.matching import exact, pairs_total
 from pairctl.core.model import Pairing
@@ -23,9 +23,6 @@ BOUND_LIMIT = 3000
 """Up to this many people the dense assignment bound is computed (an n x n matrix; about 1 s
 at 2,000 and 7 s at 5,000 here); above it the certified bound of `core/bound.py`, which
 needs no matrix."""
-LARGE_ROSTER = 20_000
-"""Above this many people the certified bound runs one round fewer (each round at 100,000
-costs about 30 s here, docs/BENCHMARKS.md)."""
 
 
 @dataclass(frozen=True)
@@ -109,17 +106,16 @@ def assess(model: ScoreModel, pairing: Pairing) -> Quality:
         return _quality("bound", assignment_bound(plain), objective, offset)
     # Above `RELAXATION_LIMIT` the matcher computed it on the way, on these people.
     bound = pairing.bound if pairing.bound is not None else candidate_bound(plain)
-    if bound is None or not np.isfinite(bound):
+    if not np.isfinite(bound):
         return TOO_MANY_PAIRS
     return _quality("bound", bound, objective, offset)
 
 
-def candidate_bound(model: ScoreModel) -> float | None:
-    """The certified bound started from the candidate graph (`core/bound.py`); None when
+def candidate_bound(model: ScoreModel) -> float:
+    """The certified bound started from the candidate graph (`core/bound.py`); infinite when
     the roster's pairs cannot be checked in reasonable time."""
     lo, hi = candidate_edges(candidates(model, 0)[0])
-    rounds = BOUND_ROUNDS if model.size <= LARGE_ROSTER else BOUND_ROUNDS - 1
-    return bound_rounds(model, lo, hi, model.pair_scores(lo, hi), rounds=rounds).value
+    return bound_rounds(model, lo, hi, model.pair_scores(lo, hi)).value
 
 
 def _one_way(model: ScoreModel, pairing: Pairing) -> int:

@@ -138,11 +138,15 @@ def _merge_keys(keys: IntArray, pairs: IntArray, n: int) -> IntArray:
 
 def _has_keys(keys: IntArray, a: IntArray, b: IntArray, n: int) -> BoolArray:
     """For each pair (a[i], b[i]): is it among `keys`?"""
-    if len(keys) == 0:
-        return np.zeros(len(a), dtype=bool)
-    wanted = np.minimum(a, b) * n + np.maximum(a, b)
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    result: BoolArray = keys[at] == wanted
+    return among(keys, np.minimum(a, b) * n + np.maximum(a, b))
+
+
+def among(sorted_keys: IntArray, wanted: IntArray) -> BoolArray:
+    """For each of `wanted`: is it in `sorted_keys` (sorted ascending)?"""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, wanted), len(sorted_keys) - 1)
+    result: BoolArray = sorted_keys[at] == wanted
     return result
 
 
