@@ -159,6 +159,33 @@ def test_the_repaired_duals_are_feasible_for_every_pair_and_no_dearer(kind, n, s
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("chunk", [1, 40, 10**6])
+def test_each_person_s_worst_violators_are_listed_once_each_and_none_missed(
+    kind, chunk, monkeypatch
+):
+    # Small chunks split one asker's queries and force the merges: a pair must still be
+    # listed once, and a person's list must be their `keep` largest violations, as the
+    # repair assumes (a repeated pair would crowd out a real one).
+    monkeypatch.setattr(bound, "_CHUNK", chunk)
+    n, keep = 60, 3
+    model = model_of(kind, n, seed=11)
+    y = np.random.default_rng(5).normal(0.6, 0.4, n)
+    found = Violations(model)(y, keep)
+    assert found is not None
+    keys = found.row * n + found.other
+    assert len(np.unique(keys)) == len(keys)
+    excess = model.dense() - y[:, None] - y[None, :]
+    np.fill_diagonal(excess, -np.inf)
+    assert found.row.size > n  # there is something to list
+    for person in range(n):
+        mine = np.sort(excess[person][excess[person] > 1e-9])[::-1][:keep]
+        listed = found.value[found.row == person]
+        np.testing.assert_allclose(listed, mine, rtol=0, atol=1e-12)
+        others = found.other[found.row == person]
+        np.testing.assert_allclose(excess[person, others], listed, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_check_is_exact_for_the_auction_s_duals(kind):
     model = model_of(kind, 300, seed=7)
     y, *_ = auction_duals(model)

@@ -191,6 +191,10 @@ class Violations:
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
         held = 0
+        # Per person, a violation no larger than this cannot join their worst `keep`: that
+        # many at least as large are already held. Most violations of later chunks fall
+        # below it and skip the sorts of `_worst`.
+        floor = np.full(n, 1e-9)
         for a, b in _chunks(asker, start, count, members, low):
             # A violating pair of two others is found from both sides (each side's limit
             # bounds it), so one side is enough; one with a low dual, only from its side.
@@ -202,13 +206,15 @@ class Violations:
                 first = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1])))
                 np.maximum.at(d, a[first], np.maximum.reduceat(excess, first))
             np.maximum.at(d, b, excess)
-            over = excess > 1e-9
-            found.append(_worst(a[over], b[over], excess[over], keep or len(a)))
+            over = excess > np.minimum(floor[a], floor[b])
+            found.append(_worst(a[over], b[over], excess[over], keep or len(a), floor))
             held += len(found[-1][0])
-            if keep is not None and held > _CHUNK:  # only the worst `keep` per person stay
-                rows, others, values = (np.concatenate(p) for p in zip(*found, strict=True))
-                found = [_worst(rows, others, values, keep)]
-                held = len(found[0][0])
+            if keep is not None:
+                if held > _CHUNK:  # only the worst `keep` per person stay
+                    rows, others, values = (np.concatenate(p) for p in zip(*found, strict=True))
+                    found = [_top(rows, others, values, keep)]
+                    held = len(found[0][0])
+                _raise_floor(floor, *found[-1], keep)
         row, other, value = _merged(found, keep or n)
         return Checked(np.maximum(d, 0.0), row, other, value, keep or n)
 
@@ -274,11 +280,14 @@ def _chunks(
     asker: IntArray, start: IntArray, count: IntArray, members: IntArray, low: BoolArray
 ) -> Iterator[tuple[IntArray, IntArray]]:
     """The pairs the queries reach, about `_CHUNK` at a time, then every pair of two people
-    with low duals."""
+    with low duals. The queries come by asker, and a chunk ends only where an asker does:
+    one asker reaches a partner through several buckets, and a chunk drops its repeats, so
+    no pair is listed twice (which would crowd out a person's other violators)."""
     ends = np.cumsum(count)
     lo = 0
     while lo < len(count):
         hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - count[lo] + _CHUNK, "right")))
+        hi = int(np.searchsorted(asker, asker[hi - 1], "right"))
         yield _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
         lo = hi
     few = np.flatnonzero(low)
@@ -296,12 +305,23 @@ def _expand(
 
 
 def _worst(
-    a: IntArray, b: IntArray, excess: FloatArray, keep: int
+    a: IntArray, b: IntArray, excess: FloatArray, keep: int, floor: FloatArray | None = None
 ) -> tuple[IntArray, IntArray, FloatArray]:
-    """Of violating pairs, those among the `keep` worst of either person."""
+    """Of violating pairs, those among the `keep` worst of either person (above the person's
+    `floor`, when given)."""
     row = np.concatenate([a, b])
     other = np.concatenate([b, a])
     value = np.concatenate([excess, excess])
+    if floor is not None:
+        above = value > floor[row]
+        row, other, value = row[above], other[above], value[above]
+    return _top(row, other, value, keep)
+
+
+def _top(
+    row: IntArray, other: IntArray, value: FloatArray, keep: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Each row's `keep` largest values, by row, largest first."""
     # By person, then by excess downwards, exactly (`Checked.feasible` relies on nothing
     # unlisted exceeding the last listed): two stable sorts, cheaper than a lexsort.
     by_value = np.argsort(-value, kind="stable")
@@ -312,6 +332,19 @@ def _worst(
     return row[kept], other[kept], value[kept]
 
 
+def _raise_floor(
+    floor: FloatArray, row: IntArray, other: IntArray, value: FloatArray, keep: int
+) -> None:
+    """Raise each person's floor to the `keep`-th of their listed violations (row sorted,
+    values downwards within a row), where they have that many."""
+    del other
+    if not len(row):
+        return
+    place = np.arange(len(row)) - np.searchsorted(row, row, "left")
+    last = place == keep - 1
+    np.maximum.at(floor, row[last], value[last])
+
+
 def _merged(
     found: list[tuple[IntArray, IntArray, FloatArray]], keep: int
 ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -319,7 +352,7 @@ def _merged(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
     row, other, value = (np.concatenate(part) for part in zip(*found, strict=True))
-    return _worst(row, other, value, keep)
+    return _top(row, other, value, keep)
 
 
 def _rows(matrix: sparse.csr_matrix) -> tuple[IntArray, IntArray]:
