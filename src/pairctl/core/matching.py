@@ -236,19 +236,24 @@ def improve_by_swaps(
     """Exchange partners between two pairs while that raises the total; stop when none does.
 
     For every person a (partner b) and every candidate c of a (partner d), the exchange
-    (a, c) + (b, d) replaces (a, b) + (c, d). Each round scores all such exchanges at once
-    and applies the best ones that touch disjoint pairs.
+    (a, c) + (b, d) replaces (a, b) + (c, d). Each round scores the exchanges at once and
+    applies the best ones that touch disjoint pairs. After the first round only exchanges
+    with someone whose partner changed are scored again: the others' gains are as they were,
+    and none of them was worth taking (one that lost to a conflict touched a changed pair).
     """
     mate = mate.copy()
     n, k = cand.shape
     a = np.repeat(np.arange(n, dtype=np.int64), k)
     c = cand.ravel()
     ac = cand_scores.ravel()
+    changed: BoolArray | None = None
     for round_number in range(_MAX_ROUNDS):
         current = score(np.arange(len(mate)), mate)
-        b, d = mate[a], mate[c]
-        ia = np.flatnonzero(b != c)
-        gain = ac[ia] + score(b[ia], d[ia]) - current[a[ia]] - current[c[ia]]
+        rows = np.arange(len(a)) if changed is None else np.flatnonzero(changed[a] | changed[c])
+        b, d = mate[a[rows]], mate[c[rows]]
+        differ = b != c[rows]
+        ia = rows[differ]
+        gain = ac[ia] + score(b[differ], d[differ]) - current[a[ia]] - current[c[ia]]
         good = gain > _EPS
         if not good.any():
             break
@@ -264,6 +269,7 @@ def improve_by_swaps(
             mate[p], mate[r] = r, p
             mate[q], mate[s] = s, q
             applied += 1
+        changed = touched
         if progress is not None:
             progress(f"swaps: round {round_number + 1}, {plural(applied, 'exchange')}")
     return mate
