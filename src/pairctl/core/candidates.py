@@ -118,10 +118,19 @@ def sampled_candidates(model: ScoreModel, k: int, seed: int) -> tuple[IntArray, 
     parts.append((random_a, (random_a + 1 + rng.integers(0, n - 1, len(random_a))) % n))
     a = np.concatenate([p[0] for p in parts])
     c = np.concatenate([p[1] for p in parts])
+    del parts
     pair = np.sort(a[a != c] * n + c[a != c])
+    del a, c
     pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-    a, c = pair // n, pair % n
-    idx, val = _top_k(a, c, model.pair_scores(a, c), n, k)
+    idx = np.empty((n, k), dtype=np.int64)
+    val = np.empty((n, k))
+    # Some 14 million pairs at 100,000 people: scored and ranked a few thousand people at
+    # a time, so their scores and sort keys are never all held at once.
+    for first in range(0, n, _PEOPLE_PER_PIECE):
+        last = min(n, first + _PEOPLE_PER_PIECE)
+        lo, hi = np.searchsorted(pair, [first * n, last * n])
+        a, c = pair[lo:hi] // n, pair[lo:hi] % n
+        idx[first:last], val[first:last] = _top_k(a, c, model.pair_scores(a, c), n, k, first, last)
     unscored = np.isnan(val)
     if unscored.any():
         rows = np.nonzero(unscored)[0]
@@ -236,27 +245,36 @@ def _sample_rows(
 
 
 def _top_k(
-    a: IntArray, c: IntArray, score: FloatArray, n: int, k: int
+    a: IntArray,
+    c: IntArray,
+    score: FloatArray,
+    n: int,
+    k: int,
+    first: int = 0,
+    last: int | None = None,
 ) -> tuple[IntArray, FloatArray]:
-    """Per person a, the k best (c, score), best first; short lists repeat their last entry
-    so every row is k long (a repeated candidate changes nothing downstream).
+    """Per person a (of `first` to `last` of the n), the k best (c, score), best first;
+    short lists repeat their last entry so every row is k long (a repeated candidate
+    changes nothing downstream).
 
     `a` must be sorted and, within each a, `c` ascending: one stable sort of a single key
     then orders by a, best score, lowest c (a lexsort of three keys is several times slower).
     """
     top = float(score.max(initial=0.0))
     span = top - float(score.min(initial=0.0)) + 1.0
+    last = n if last is None else last
+    a = a - first
     order = np.argsort(a * span + (top - score), kind="stable")
     a, c, score = a[order], c[order], score[order]
     rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
     keep = rank < k
-    idx = np.full((n, k), -1, dtype=np.int64)
-    val = np.full((n, k), -np.inf)
+    idx = np.full((last - first, k), -1, dtype=np.int64)
+    val = np.full((last - first, k), -np.inf)
     idx[a[keep], rank[keep]] = c[keep]
     val[a[keep], rank[keep]] = score[keep]
     # Nobody drawn at all (possible only on tiny rosters): the next person stands in.
     empty = np.flatnonzero(idx[:, 0] < 0)
-    idx[empty, :] = ((empty + 1) % n)[:, None]
+    idx[empty, :] = ((first + empty + 1) % n)[:, None]
     val[empty, :] = np.nan  # scored by the caller
     for j in range(1, k):
         short = idx[:, j] < 0
@@ -305,5 +323,6 @@ _PER_ONE_WAY = 8
 _RANDOM_PER_PERSON = 4
 # At most about this many candidate pairs are scored; above ~20,000 people the draws shrink.
 _PAIR_BUDGET = 12_000_000
+_PEOPLE_PER_PIECE = 10_000
 # Scores held at once while finding candidates (about 64 MB of float64 per array).
 _BLOCK_CELLS = 8_000_000
