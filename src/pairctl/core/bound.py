@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -36,7 +37,7 @@ round, fewer after); a roster whose scores are flat, with no wants column or no 
 leaves about half of all pairs to score, and above some 6,000 people gets no bound rather
 than minutes of checking."""
 
-_CHUNK = 2_000_000
+_CHUNK = 1_000_000
 _QUERY_CHUNK = 4_000_000
 _LOW_FACTOR = 1.0
 _LOW_SHARE = 0.01
@@ -154,7 +155,7 @@ class Violations:
         self.scale = scale
         lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
         # 32-bit indices halve the lists (about 10 million entries at 100,000 people).
-        small = np.int32 if max(model.size, _buckets(lists)) < 2**31 else np.int64
+        small = _index_type(max(model.size, _buckets(lists)))
         self.lists = _Lists(
             bucket=lists.bucket.astype(small),
             member=lists.member.astype(small),
@@ -272,6 +273,11 @@ def _distinct(keys: IntArray) -> IntArray:
     return kept
 
 
+def _index_type(count: int) -> type[np.signedinteger[Any]]:
+    """The narrowest of int32 and int64 that indexes `count` things."""
+    return np.int32 if count < 2**31 else np.int64
+
+
 def _buckets(lists: _Lists) -> int:
     return int(lists.bucket.max(initial=-1)) + 1
 
@@ -387,7 +393,28 @@ def _pairs_of(
     left: tuple[IntArray, ...], right: tuple[IntArray, ...], n: int, base: int
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Per person, every (left subset, right subset): (person, key, class), class being
-    size_left * 3 + size_right."""
+    size_left * 3 + size_right; person and class narrowed. Built a few thousand people at a
+    time: at 100,000 people there are some 5 million, and the whole at once took half a
+    gigabyte of temporaries."""
+    parts = []
+    step = _PEOPLE_PER_PIECE
+    for first in range(0, n, step):
+        pieces = []
+        for person, *rest in (left, right):
+            lo, hi = np.searchsorted(person, [first, first + step])
+            pieces.append((person[lo:hi] - first, *(part[lo:hi] for part in rest)))
+        person, key, kind = _pairs_in(pieces[0], pieces[1], min(step, n - first), base)
+        parts.append(((person + first).astype(np.int32), key, kind.astype(np.int8)))
+    person, key, kind = (np.concatenate(part) for part in zip(*parts, strict=True))
+    return person, key, kind
+
+
+_PEOPLE_PER_PIECE = 5_000
+
+
+def _pairs_in(
+    left: tuple[IntArray, ...], right: tuple[IntArray, ...], n: int, base: int
+) -> tuple[IntArray, IntArray, IntArray]:
     person_l, code_l, size_l = left
     person_r, code_r, size_r = right
     count_r = np.bincount(person_r, minlength=n)
@@ -420,18 +447,20 @@ def _skill_lists(model: ScoreModel) -> _Lists:
     member, key, _ = _pairs_of(
         _subsets(want_p, want_i, base, level), _subsets(can_p, can_i, base, level), n, base
     )
+    buckets, bucket = np.unique(key, return_inverse=True)
+    del key
+    bucket = bucket.astype(_index_type(len(buckets)))
     asker, ask_key, ask_class = _pairs_of(
         _subsets(can_p, can_i, base, level), _subsets(want_p, want_i, base, level), n, base
     )
-    buckets, bucket = np.unique(key, return_inverse=True)
     where = np.searchsorted(buckets, ask_key)
     exists = (where < len(buckets)) & (buckets[np.minimum(where, len(buckets) - 1)] == ask_key)
     teach_most = np.minimum(np.diff(can_p), np.diff(want_p).max(initial=0))
     learn_most = np.minimum(np.diff(want_p), np.diff(can_p).max(initial=0))
     return _Lists(
-        bucket=bucket.ravel().astype(np.int64),
+        bucket=bucket.ravel(),
         member=member,
-        ask_bucket=where[exists].astype(np.int64),
+        ask_bucket=where[exists].astype(_index_type(len(buckets))),
         asker=asker[exists],
         ask_class=ask_class[exists],
         limits=_limits(model, teach_most, learn_most, level),
