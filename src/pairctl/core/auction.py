@@ -30,17 +30,18 @@ class Arcs:
 
 
 def arcs_of(n: int, lo: IntArray, hi: IntArray, weights: FloatArray, alone: float) -> Arcs:
-    """The bipartite arcs of the undirected edges (lo, hi) with their weights; a self arc
-    at `alone` keeps a full assignment possible whatever the graph."""
-    rows = np.concatenate([lo, hi, np.arange(n)])
-    cols = np.concatenate([hi, lo, np.arange(n)])
+    """The bipartite arcs of the distinct undirected edges (lo, hi) with their weights; a
+    self arc at `alone` keeps a full assignment possible whatever the graph."""
+    # 32-bit people: some ten million arcs at 100,000 people, held through the auction.
+    small = np.int32 if n < 2**31 else np.int64
+    rows = np.concatenate([lo, hi, np.arange(n)]).astype(small)
+    cols = np.concatenate([hi, lo, np.arange(n)]).astype(small)
     values = np.concatenate([weights, weights, np.full(n, alone)])
     table = sparse.csr_matrix((values, (rows, cols)), shape=(n, n))
+    del rows, cols, values
     table.sum_duplicates()
     table.sort_indices()
-    return Arcs(
-        table.indptr.astype(np.int64), table.indices.astype(np.int64), table.data.astype(float)
-    )
+    return Arcs(table.indptr.astype(np.int64), table.indices, table.data.astype(float))
 
 
 _MAX_ROUNDS = 200_000
@@ -66,7 +67,7 @@ def auction(
     n = arcs.size
     indptr, cols, values = arcs.indptr, arcs.cols, arcs.values
     degree = np.diff(indptr)
-    row_of_arc = np.repeat(np.arange(n), degree)
+    row_of_arc = np.repeat(np.arange(n, dtype=cols.dtype), degree)
     p = np.zeros(n) if prices is None else prices.copy()
     owner = np.full(n, -1, dtype=np.int64)
     got = np.full(n, -1, dtype=np.int64)
@@ -104,20 +105,18 @@ def _bid(
     """One round: each free bidder bids for its best object; the highest bid on each object
     wins it (ties: the first). Updates p, owner and got; returns who is free next."""
     n = len(p)
-    starts, lengths = indptr[free], np.diff(indptr)[free]
-    first = np.cumsum(lengths) - lengths
-    who = np.repeat(np.arange(len(free)), lengths)
-    arc = np.repeat(starts, lengths) + (np.arange(int(lengths.sum())) - np.repeat(first, lengths))
-    gain = values[arc] - p[cols[arc]]
-    best = np.maximum.reduceat(gain, first)
-    at_best = np.flatnonzero(gain == best[who])
-    at_best = at_best[np.concatenate(([True], who[at_best][1:] != who[at_best][:-1]))]
-    target = cols[arc[at_best]]
-    rest = gain.copy()
-    rest[at_best] = -np.inf
-    second = np.maximum.reduceat(rest, first)
-    second = np.where(lengths > 1, second, best - 1.0)
-    bid = p[target] + (best - second) + eps
+    lengths = np.diff(indptr)[free]
+    # The bids are made against the same prices, so they can be worked out a slice of the
+    # bidders at a time: the first round (everyone free, ten million arcs at 100,000
+    # people) would otherwise hold half a gigabyte of per-arc temporaries.
+    ends = np.cumsum(lengths)
+    pieces = []
+    lo = 0
+    while lo < len(free):
+        hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - lengths[lo] + _BID_ARCS, "right")))
+        pieces.append(_bids(indptr, cols, values, p, free[lo:hi], eps))
+        lo = hi
+    target, bid = (np.concatenate(part) for part in zip(*pieces, strict=True))
     top = np.full(n, -np.inf)
     np.maximum.at(top, target, bid)
     winners = np.flatnonzero(bid >= top[target])
@@ -133,6 +132,31 @@ def _bid(
     still = np.ones(len(free), dtype=bool)
     still[winners] = False
     return np.concatenate([free[still], lost])
+
+
+_BID_ARCS = 1_000_000
+"""Arcs looked at per slice of a round's bidders."""
+
+
+def _bids(
+    indptr: IntArray, cols: IntArray, values: FloatArray, p: FloatArray, free: IntArray, eps: float
+) -> tuple[IntArray, FloatArray]:
+    """Each bidder's best object and its bid: the object's price raised by the bidder's
+    margin over its second best, plus eps."""
+    starts, lengths = indptr[free], np.diff(indptr)[free]
+    first = np.cumsum(lengths) - lengths
+    who = np.repeat(np.arange(len(free)), lengths)
+    arc = np.repeat(starts, lengths) + (np.arange(int(lengths.sum())) - np.repeat(first, lengths))
+    gain = values[arc] - p[cols[arc]]
+    best = np.maximum.reduceat(gain, first)
+    at_best = np.flatnonzero(gain == best[who])
+    at_best = at_best[np.concatenate(([True], who[at_best][1:] != who[at_best][:-1]))]
+    target = cols[arc[at_best]]
+    gain[at_best] = -np.inf
+    second = np.maximum.reduceat(gain, first)
+    second = np.where(lengths > 1, second, best - 1.0)
+    bid: FloatArray = p[target] + (best - second) + eps
+    return target, bid
 
 
 def duals_from_prices(arcs: Arcs, prices: FloatArray) -> FloatArray:
