@@ -23,6 +23,13 @@ from typing import Any
 
 SECONDS: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
+PEAK: dict[str, float] = {}
+"""The process's peak memory when the stage last ended: it only grows, so the stage where
+it jumps is the one that set it."""
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(owner: Any, name: str, label: str = "") -> None:
@@ -41,6 +48,7 @@ def timed(owner: Any, name: str, label: str = "") -> None:
         finally:
             SECONDS[label] += time.perf_counter() - start
             CALLS[label] += 1
+            PEAK[label] = _peak_mib()
 
     setattr(owner, name, wrapper)
 
@@ -74,10 +82,13 @@ def main() -> None:
     with contextlib.suppress(SystemExit):  # the shell exits with the run's code
         cli.main()
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nwall {wall:.2f} s, peak {peak:.0f} MiB", file=sys.stderr)
+    print(f"\nwall {wall:.2f} s, peak {_peak_mib():.0f} MiB", file=sys.stderr)
     for name, seconds in SECONDS.items():
-        print(f"  {name:18s} {seconds:7.2f} s  ({CALLS[name]} calls)", file=sys.stderr)
+        print(
+            f"  {name:18s} {seconds:7.2f} s  ({CALLS[name]} calls)"
+            f"  peak {PEAK[name]:6.0f} MiB when it ended",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":
