@@ -30,6 +30,21 @@ from pairctl.core.vocabulary import VocabularyTable
 from tests.core.rosters import make_roster, perfect_pairings
 
 SKILLS = [f"skill {i}" for i in range(14)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def buckets_only():
+    """The small rosters here are cheaper to check over every pair; most tests are about the
+    buckets, so they are made to use them. The tests of the other way say so."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bound, "_DENSE_FACTOR", 0.0)
+        yield
+
+
+def every_pair(monkeypatch) -> None:
+    monkeypatch.setattr(bound, "_DENSE_FACTOR", 1e18)
+
+
 ZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "UTC+05:30", ""]
 KINDS = ["plain", "related", "no wants", "no skills", "long lists", "places", "rules"]
 
@@ -159,14 +174,17 @@ def test_the_repaired_duals_are_feasible_for_every_pair_and_no_dearer(kind, n, s
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("chunk", [1, 40, 10**6])
+@pytest.mark.parametrize("chunk", [1, 40, 10**6, "every pair"])
 def test_each_person_s_worst_violators_are_listed_once_each_and_none_missed(
     kind, chunk, monkeypatch
 ):
     # Small chunks split one asker's queries and force the merges: a pair must still be
     # listed once, and a person's list must be their `keep` largest violations, as the
     # repair assumes (a repeated pair would crowd out a real one).
-    monkeypatch.setattr(bound, "_CHUNK", chunk)
+    if chunk == "every pair":
+        every_pair(monkeypatch)
+    else:
+        monkeypatch.setattr(bound, "_CHUNK", chunk)
     n, keep = 60, 3
     model = model_of(kind, n, seed=11)
     y = np.random.default_rng(5).normal(0.6, 0.4, n)
@@ -393,3 +411,44 @@ def test_the_worst_violators_are_listed_in_exact_order_whatever_their_size():
         mine = np.concatenate([excess[a == person], excess[b == person]])
         listed = value[row == person]
         assert np.array_equal(listed, np.sort(mine)[::-1][:5])
+
+
+@pytest.mark.parametrize("scale", [0.0, 40.0])
+@pytest.mark.parametrize("kind", KINDS)
+def test_over_every_pair_the_check_is_exact_and_lists_every_violation_when_asked(
+    kind, scale, monkeypatch
+):
+    every_pair(monkeypatch)
+    monkeypatch.setattr(bound, "_DENSE_CELLS", 500)  # several blocks of rows
+    n = 57
+    model = model_of(kind, n, seed=3)
+    y = np.random.default_rng(8).normal(0.7, 0.5, n)
+    found = Violations(model, scale=scale)(y, None)
+    assert found is not None
+    scores = model.dense()
+    if scale:
+        scores = np.round(scores * scale) / scale
+    excess = scores - y[:, None] - y[None, :]
+    np.testing.assert_allclose(found.excess, np.maximum(excess.max(axis=1), 0), atol=1e-12)
+    # keep None (the exact solver's gap pairs): every violating pair, each once.
+    want = {(a, b) for a, b in zip(*np.nonzero(excess > 1e-9), strict=True) if a < b}
+    assert set(zip(*(part.tolist() for part in found.pairs), strict=True)) == want
+    assert want  # something to find
+
+
+def test_a_roster_the_buckets_reach_too_often_is_checked_over_every_pair(monkeypatch):
+    # People who list many skills and want many reach each pair through many buckets; when
+    # that is over the budget but every pair is within it, the figure still comes.
+    monkeypatch.setattr(bound, "_DENSE_FACTOR", 2.0)
+    model = model_of("long lists", 120, seed=4)
+    y = np.random.default_rng(2).normal(0.3, 0.2, 120)
+    reached = Violations(model)._reach_all(y, np.argsort(y, kind="stable"), np.zeros(120, bool))
+    reach = int(reached[2].sum())
+    assert reach > 120 * 119  # the buckets reach every pair more than twice over
+    monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 120 * 119 // 2)  # every pair, no more
+    monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
+    found = Violations(model)(y)
+    assert found is not None
+    np.testing.assert_allclose(found.excess, full_excess(model, y), rtol=0, atol=1e-12)
+    monkeypatch.setattr(bound, "_DENSE_FACTOR", 0.0)  # the buckets alone: over the budget
+    assert Violations(model)(y) is None
