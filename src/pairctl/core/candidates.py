@@ -325,4 +325,4 @@ _RANDOM_PER_PERSON = 4
 _PAIR_BUDGET = 12_000_000
 _PEOPLE_PER_PIECE = 10_000
 # Scores held at once while finding candidates (about 64 MB of float64 per array).
-_BLOCK_CELLS = 8_000_000
+_BLOCK_CELLS = 1_000_000
