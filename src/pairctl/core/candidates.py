@@ -324,5 +324,6 @@ _RANDOM_PER_PERSON = 4
 # At most about this many candidate pairs are scored; above ~20,000 people the draws shrink.
 _PAIR_BUDGET = 12_000_000
 _PEOPLE_PER_PIECE = 10_000
-# Scores held at once while finding candidates (about 64 MB of float64 per array).
+# Scores held at once while finding candidates (8 MB of float64 per array: larger blocks
+# were slower, not faster, and took 700 MB at 5,000 people).
 _BLOCK_CELLS = 1_000_000
