@@ -267,6 +267,7 @@ def test_a_check_too_large_to_run_gives_no_bound(monkeypatch):
     _, lo, hi, weights = auction_duals(model)
     monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 10)
     monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
+    monkeypatch.setattr(bound, "EVERY_PAIR_LIMIT", 0)  # nor every pair
     assert bound_rounds(model, lo, hi, weights).value == np.inf
 
 
@@ -362,6 +363,7 @@ def test_over_budget_the_check_tries_again_with_the_lowest_out_before_giving_up(
     # buckets nothing is read through them and the pass among the low finds every pair.
     monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 0)
     monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
+    monkeypatch.setattr(bound, "EVERY_PAIR_LIMIT", 0)  # nor every pair
     model = model_of(kind, 80, 5)
     y = np.random.default_rng(5).normal(1.0, 0.4, 80)
     assert Violations(model)(y) is None
@@ -384,6 +386,7 @@ def test_when_the_matcher_s_check_was_too_large_the_figure_says_so_without_tryin
     monkeypatch.setattr(quality, "BOUND_LIMIT", 0)
     monkeypatch.setattr(bound, "SCORED_PAIRS_FLOOR", 0)
     monkeypatch.setattr(bound, "SCORED_PAIRS_PER_PERSON", 0)
+    monkeypatch.setattr(bound, "EVERY_PAIR_LIMIT", 0)  # nor every pair
     roster = make_roster(120, ["Eng", "Sales", "Design"], seed=3)
     model = score_roster(roster)
     pairing = match(model, [p.key for p in roster.people], seed=1)
@@ -450,7 +453,11 @@ def test_a_roster_the_buckets_reach_too_often_is_checked_over_every_pair(monkeyp
     found = Violations(model)(y)
     assert found is not None
     np.testing.assert_allclose(found.excess, full_excess(model, y), rtol=0, atol=1e-12)
-    monkeypatch.setattr(bound, "_DENSE_FACTOR", 0.0)  # the buckets alone: over the budget
+    monkeypatch.setattr(bound, "_DENSE_FACTOR", 0.0)  # never cheaper: over the budget, the
+    found = Violations(model)(y)  # buckets still give way to every pair, while there are few
+    assert found is not None
+    np.testing.assert_allclose(found.excess, full_excess(model, y), rtol=0, atol=1e-12)
+    monkeypatch.setattr(bound, "EVERY_PAIR_LIMIT", 120 * 119 // 2 - 1)  # one pair too many
     assert Violations(model)(y) is None
 
 

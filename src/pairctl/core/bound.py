@@ -41,8 +41,15 @@ SCORED_PAIRS_PER_PERSON = 2_000
 the most this allows at 100,000 people, 2 x 10^8 pairs, would take over a minute here).
 Skills and wants prune well (at 100,000 people about 1,100 pairs per person in the first
 round, fewer after); a roster whose scores are flat, with no wants column or no skills,
-leaves about half of all pairs to score, and above some 6,000 people gets no bound rather
-than minutes of checking."""
+leaves about half of all pairs to score: up to `EVERY_PAIR_LIMIT` pairs they are all
+scored instead, above it (some 10,000 people) it gets no bound rather than minutes of
+checking."""
+
+EVERY_PAIR_LIMIT = 50_000_000
+"""The most pairs a check scores by going over every pair (10,000 people): a roster with flat
+scores (no wants column, or no skills) reaches about half of them through the buckets, and
+at 10,000 people three rounds over every pair take some 20 s here, against a figure of
+"not measured"."""
 
 _CHUNK = 1_000_000
 _DENSE_FACTOR = 2.0
@@ -203,7 +210,8 @@ class Violations:
             if self._everyone_is_cheaper(reached, budget):
                 return self._everyone(y, keep)
             if int(reached[2].sum()) > budget:
-                return None
+                # The buckets cannot do it: every pair, where there are few enough.
+                return self._everyone(y, keep) if n * (n - 1) // 2 <= EVERY_PAIR_LIMIT else None
         asker, start, count, members = reached
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
@@ -243,7 +251,8 @@ class Violations:
         many buckets (a survey's 4,760 people listing languages: 65 million reached, 11
         million pairs in all). A cell of the score matrix costs about half a scored pair."""
         n = self.model.size
-        return n * (n - 1) // 2 <= budget and n * (n - 1) <= _DENSE_FACTOR * int(reached[2].sum())
+        within = n * (n - 1) // 2 <= max(budget, EVERY_PAIR_LIMIT)
+        return within and n * (n - 1) <= _DENSE_FACTOR * int(reached[2].sum())
 
     def _everyone(self, y: FloatArray, keep: int | None) -> Checked:
         """The check over every pair: the score matrix a block of rows at a time."""
