@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from pairctl.core.scoring import FloatArray, IntArray
+from pairctl.core.scoring import FloatArray, IntArray, index_type, spans
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def arcs_of(n: int, lo: IntArray, hi: IntArray, weights: FloatArray, alone: floa
     """The bipartite arcs of the distinct undirected edges (lo, hi) with their weights; a
     self arc at `alone` keeps a full assignment possible whatever the graph."""
     # 32-bit people: some ten million arcs at 100,000 people, held through the auction.
-    small = np.int32 if n < 2**31 else np.int64
+    small = index_type(n)
     rows = np.concatenate([lo, hi, np.arange(n)]).astype(small)
     cols = np.concatenate([hi, lo, np.arange(n)]).astype(small)
     values = np.concatenate([weights, weights, np.full(n, alone)])
@@ -109,13 +109,9 @@ def _bid(
     # The bids are made against the same prices, so they can be worked out a slice of the
     # bidders at a time: the first round (everyone free, ten million arcs at 100,000
     # people) would otherwise hold half a gigabyte of per-arc temporaries.
-    ends = np.cumsum(lengths)
-    pieces = []
-    lo = 0
-    while lo < len(free):
-        hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - lengths[lo] + _BID_ARCS, "right")))
-        pieces.append(_bids(indptr, cols, values, p, free[lo:hi], eps))
-        lo = hi
+    pieces = [
+        _bids(indptr, cols, values, p, free[lo:hi], eps) for lo, hi in spans(lengths, _BID_ARCS)
+    ]
     target, bid = (np.concatenate(part) for part in zip(*pieces, strict=True))
     top = np.full(n, -np.inf)
     np.maximum.at(top, target, bid)

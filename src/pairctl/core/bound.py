@@ -15,13 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from pairctl.core.auction import arcs_of, auction, duals_from_prices
-from pairctl.core.scoring import BoolArray, FloatArray, IntArray, ScoreModel, among, strength
+from pairctl.core.scoring import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    ScoreModel,
+    among,
+    index_type,
+    places,
+    spans,
+    strength,
+)
 
 BOUND_ROUNDS = 3
 """Auction-and-check rounds. One round after the first brings 10,000 people within 0.3% of
@@ -174,7 +183,7 @@ class Violations:
         self.scale = scale
         lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
         # 32-bit indices halve the lists (about 10 million entries at 100,000 people).
-        small = _index_type(max(model.size, _buckets(lists)))
+        small = index_type(max(model.size, _buckets(lists)))
         self.lists = _Lists(
             bucket=lists.bucket.astype(small),
             member=lists.member.astype(small),
@@ -239,7 +248,8 @@ class Violations:
                     rows, others, values = (np.concatenate(p) for p in zip(*found, strict=True))
                     found = [_top(rows, others, values, keep)]
                     held = len(found[0][0])
-                _raise_floor(floor, *found[-1], keep)
+                rows, _, values = found[-1]
+                _raise_floor(floor, rows, values, keep)
         row, other, value = _merged(found, keep or n)
         return Checked(np.maximum(d, 0.0), row, other, value, keep or n)
 
@@ -334,11 +344,6 @@ def _distinct(keys: IntArray) -> IntArray:
     return kept
 
 
-def _index_type(count: int) -> type[np.signedinteger[Any]]:
-    """The narrowest of int32 and int64 that indexes `count` things."""
-    return np.int32 if count < 2**31 else np.int64
-
-
 def _buckets(lists: _Lists) -> int:
     return int(lists.bucket.max(initial=-1)) + 1
 
@@ -350,13 +355,12 @@ def _chunks(
     with low duals. The queries come by asker, and a chunk ends only where an asker does:
     one asker reaches a partner through several buckets, and a chunk drops its repeats, so
     no pair is listed twice (which would crowd out a person's other violators)."""
-    ends = np.cumsum(count)
-    lo = 0
-    while lo < len(count):
-        hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - count[lo] + _CHUNK, "right")))
-        hi = int(np.searchsorted(asker, asker[hi - 1], "right"))
-        yield _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
-        lo = hi
+    if len(count):
+        firsts = np.flatnonzero(np.concatenate(([True], asker[1:] != asker[:-1])))
+        bounds = np.append(firsts, len(count))  # each asker's queries: bounds[i]:bounds[i + 1]
+        for one, past in spans(np.add.reduceat(count, firsts), _CHUNK):
+            lo, hi = bounds[one], bounds[past]
+            yield _expand(asker[lo:hi], start[lo:hi], count[lo:hi], members)
     few = np.flatnonzero(low)
     first, second = np.triu_indices(len(few), k=1)
     yield few[first], few[second]
@@ -394,21 +398,14 @@ def _top(
     by_value = np.argsort(-value, kind="stable")
     order = by_value[np.argsort(row[by_value], kind="stable")]
     row, other, value = row[order], other[order], value[order]
-    first = np.searchsorted(row, row, "left")
-    kept = (np.arange(len(row)) - first) < keep
+    kept = places(row) < keep
     return row[kept], other[kept], value[kept]
 
 
-def _raise_floor(
-    floor: FloatArray, row: IntArray, other: IntArray, value: FloatArray, keep: int
-) -> None:
+def _raise_floor(floor: FloatArray, row: IntArray, value: FloatArray, keep: int) -> None:
     """Raise each person's floor to the `keep`-th of their listed violations (row sorted,
     values downwards within a row), where they have that many."""
-    del other
-    if not len(row):
-        return
-    place = np.arange(len(row)) - np.searchsorted(row, row, "left")
-    last = place == keep - 1
+    last = places(row) == keep - 1
     np.maximum.at(floor, row[last], value[last])
 
 
@@ -465,7 +462,7 @@ def _pairs_of(
             lo, hi = np.searchsorted(person, [first, first + step])
             pieces.append((person[lo:hi] - first, *(part[lo:hi] for part in rest)))
         person, key, kind = _pairs_in(pieces[0], pieces[1], min(step, n - first), base)
-        parts.append(((person + first).astype(np.int32), key, kind.astype(np.int8)))
+        parts.append(((person + first).astype(index_type(n)), key, kind.astype(np.int8)))
     person, key, kind = (np.concatenate(part) for part in zip(*parts, strict=True))
     return person, key, kind
 
@@ -510,7 +507,7 @@ def _skill_lists(model: ScoreModel) -> _Lists:
     )
     buckets, bucket = np.unique(key, return_inverse=True)
     del key
-    bucket = bucket.astype(_index_type(len(buckets)))
+    bucket = bucket.astype(index_type(len(buckets)))
     asker, ask_key, ask_class = _pairs_of(
         _subsets(can_p, can_i, base, level), _subsets(want_p, want_i, base, level), n, base
     )
@@ -521,7 +518,7 @@ def _skill_lists(model: ScoreModel) -> _Lists:
     return _Lists(
         bucket=bucket.ravel(),
         member=member,
-        ask_bucket=where[exists].astype(_index_type(len(buckets))),
+        ask_bucket=where[exists].astype(index_type(len(buckets))),
         asker=asker[exists],
         ask_class=ask_class[exists],
         limits=_limits(model, teach_most, learn_most, level),

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from pairctl.core.scoring import ScoreModel
+from pairctl.core.scoring import ScoreModel, places
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -239,8 +239,7 @@ def _sample_rows(
     """A seeded random choice of at most `per_row` values for each row (rows sorted)."""
     order = np.lexsort((rng.random(len(rows)), rows))
     rows, values = rows[order], values[order]
-    first = np.searchsorted(rows, rows, side="left")
-    keep = np.arange(len(rows)) - first < per_row
+    keep = places(rows) < per_row
     return rows[keep], values[keep]
 
 
@@ -266,7 +265,7 @@ def _top_k(
     a = a - first
     order = np.argsort(a * span + (top - score), kind="stable")
     a, c, score = a[order], c[order], score[order]
-    rank = np.arange(len(a)) - np.searchsorted(a, a, side="left")
+    rank = places(a)
     keep = rank < k
     idx = np.full((last - first, k), -1, dtype=np.int64)
     val = np.full((last - first, k), -np.inf)

@@ -30,7 +30,7 @@ import numpy.typing as npt
 from pairctl.core.bound import BOUND_ROUNDS, bound_rounds, candidate_edges
 from pairctl.core.candidates import candidates
 from pairctl.core.model import Group, Pairing, Unmatched
-from pairctl.core.scoring import ScoreModel, among
+from pairctl.core.scoring import ScoreModel, among, places
 from pairctl.core.words import plural
 from pairctl.errors import UsageError
 
@@ -357,7 +357,7 @@ def _widened(
     scores = model.pair_scores(rows, others)
     order = np.lexsort((others, -scores, rows))
     rows, others, scores = rows[order], others[order], scores[order]
-    place = np.arange(len(rows)) - np.searchsorted(rows, rows, "left")
+    place = places(rows)
     kept = place < _WIDEN
     rows, others, scores, place = rows[kept], others[kept], scores[kept], place[kept]
     width = int(place.max()) + 1

@@ -7,9 +7,10 @@ them out of `Person` altogether.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -148,6 +149,32 @@ def among(sorted_keys: IntArray, wanted: IntArray) -> BoolArray:
     at = np.minimum(np.searchsorted(sorted_keys, wanted), len(sorted_keys) - 1)
     result: BoolArray = sorted_keys[at] == wanted
     return result
+
+
+def places(sorted_keys: IntArray) -> IntArray:
+    """For each entry of `sorted_keys`: how many equal keys come before it (its place in its
+    run), as in "keep each person's first k"."""
+    place: IntArray = np.arange(len(sorted_keys)) - np.searchsorted(
+        sorted_keys, sorted_keys, "left"
+    )
+    return place
+
+
+def spans(counts: IntArray, most: int) -> Iterator[tuple[int, int]]:
+    """Consecutive slices [lo, hi) of `counts` whose counts add up to about `most` (at least
+    one entry each): for working through many rows' entries a bounded amount at a time."""
+    ends = np.cumsum(counts)
+    lo = 0
+    while lo < len(counts):
+        hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - counts[lo] + most, "right")))
+        yield lo, hi
+        lo = hi
+
+
+def index_type(count: int) -> type[np.signedinteger[Any]]:
+    """The narrowest of int32 and int64 that indexes `count` things: long index arrays in
+    32 bits take half the memory."""
+    return np.int32 if count < 2**31 else np.int64
 
 
 def _keys_in(keys: IntArray, n: int, order: IntArray) -> tuple[IntArray, IntArray]:
