@@ -63,7 +63,7 @@ at 10,000 people three rounds over every pair take some 20 s here, against a fig
 _CHUNK = 1_000_000
 _DENSE_FACTOR = 2.0
 """Every pair is scored instead when its count is at most this many times what the
-buckets reach (`Violations._everyone_is_cheaper`)."""
+buckets reach (`Violations.__call__`)."""
 _DENSE_CELLS = 4_000_000
 """Scores held at a time when every pair is scored."""
 _QUERY_CHUNK = 4_000_000
@@ -210,17 +210,22 @@ class Violations:
         low = np.zeros(n, dtype=bool)
         low[lowest[y[lowest] < _LOW_FACTOR * -self.model.weights.max_positive()]] = True
         budget = max(SCORED_PAIRS_FLOOR, SCORED_PAIRS_PER_PERSON * n)
+        # Every pair is scored instead where there are few enough and the buckets cannot do
+        # better: over the budget, or reaching each pair more than twice over on average
+        # (people who list many skills and want many reach each other through many buckets:
+        # a survey's 4,760 people listing languages, 65 million reached, 11 million pairs).
+        # A cell of the score matrix costs about half a scored pair.
+        every_pair = n * (n - 1) // 2 <= EVERY_PAIR_LIMIT
         reached = self._reach_all(y, order, low)
-        if self._everyone_is_cheaper(reached, budget):
-            return self._everyone(y, keep)
-        if int(reached[2].sum()) > budget:
+        reach = int(reached[2].sum())
+        if reach > budget and not (every_pair and n * (n - 1) <= _DENSE_FACTOR * reach):
             low[lowest[: int(_LOW_SHARE * n)]] = True
             reached = self._reach_all(y, order, low)
-            if self._everyone_is_cheaper(reached, budget):
-                return self._everyone(y, keep)
-            if int(reached[2].sum()) > budget:
-                # The buckets cannot do it: every pair, where there are few enough.
-                return self._everyone(y, keep) if n * (n - 1) // 2 <= EVERY_PAIR_LIMIT else None
+            reach = int(reached[2].sum())
+        if every_pair and (reach > budget or n * (n - 1) <= _DENSE_FACTOR * reach):
+            return self._everyone(y, keep)
+        if reach > budget:
+            return None
         asker, start, count, members = reached
         d = np.zeros(n)
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
@@ -252,17 +257,6 @@ class Violations:
                 _raise_floor(floor, rows, values, keep)
         row, other, value = _merged(found, keep or n)
         return Checked(np.maximum(d, 0.0), row, other, value, keep or n)
-
-    def _everyone_is_cheaper(
-        self, reached: tuple[IntArray, IntArray, IntArray, IntArray], budget: int
-    ) -> bool:
-        """Whether scoring every pair costs less than the pairs the buckets reach: on
-        rosters whose people list many skills and want many, each pair is reached through
-        many buckets (a survey's 4,760 people listing languages: 65 million reached, 11
-        million pairs in all). A cell of the score matrix costs about half a scored pair."""
-        n = self.model.size
-        within = n * (n - 1) // 2 <= max(budget, EVERY_PAIR_LIMIT)
-        return within and n * (n - 1) <= _DENSE_FACTOR * int(reached[2].sum())
 
     def _everyone(self, y: FloatArray, keep: int | None) -> Checked:
         """The check over every pair: the score matrix a block of rows at a time."""
