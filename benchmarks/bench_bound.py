@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from child import make_roster, run_pairctl
+from child import make_roster, quality_cells, run_pairctl
 
 from pairctl.core.quality import BOUND_LIMIT, assignment_bound, candidate_bound
 from pairctl.core.scoring import score_roster
@@ -59,15 +59,8 @@ def main() -> None:
             for solver in solvers:
                 command = ("match", str(roster), "--dry-run", "--json", "--solver", solver)
                 wall, peak, result = run_pairctl(*command)
-                quality = result["quality"]
-                value = quality["value"]
-                ratio = f"{quality['percent']:.2f}%" if quality["percent"] is not None else "-"
-                shown = "-" if value is None else f"{value:,.2f}"
-                print(
-                    f"| {n:,} | {solver} | {wall:.2f} | {peak:.0f} | "
-                    f"{result['total_score']:,.2f} | {quality['reference']} | {shown} | {ratio} |",
-                    flush=True,
-                )
+                cells = quality_cells(result)
+                print(f"| {n:,} | {solver} | {wall:.2f} | {peak:.0f} | {cells} |", flush=True)
             if n <= BOUND_LIMIT:
                 notes.append(certified(roster))
     for note in notes:

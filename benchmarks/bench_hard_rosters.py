@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from child import make_roster, run_pairctl
+from child import make_roster, quality_cells, run_pairctl
 
 SURVEY = Path("so_survey_2023") / "survey_results_public_2023_first595.csv"
 SURVEY_MAP = (
@@ -54,17 +54,10 @@ def without(column: str, source: Path, path: Path) -> Path:
 
 
 def row(label: str, solver: str, roster: Path, *extra: str) -> str:
-    wall, peak, out = run_pairctl(
-        "match", str(roster), "--dry-run", "--json", "--solver", solver, *extra
-    )
-    quality = out["quality"]
-    value = quality["value"]
-    shown = "-" if value is None else f"{value:,.2f}"
-    percent = "-" if quality["percent"] is None else f"{quality['percent']:.2f}%"
-    return (
-        f"| {label} | {out['people']:,} | {solver} | {wall:.2f} | {peak:.0f} | "
-        f"{out['total_score']:,.2f} | {quality['reference']} | {shown} | {percent} |"
-    )
+    command = ("match", str(roster), "--dry-run", "--json", "--solver", solver, *extra)
+    wall, peak, out = run_pairctl(*command)
+    people = out["people"]
+    return f"| {label} | {people:,} | {solver} | {wall:.2f} | {peak:.0f} | {quality_cells(out)} |"
 
 
 def main() -> None:

@@ -27,6 +27,14 @@ def run_pairctl(*args: str) -> tuple[float, float, dict[str, Any]]:
     return wall, usage.ru_maxrss / 1024, json.loads(stdout)
 
 
+def quality_cells(result: dict[str, Any]) -> str:
+    """A run's total, reference, reference value and ratio as table cells."""
+    quality = result["quality"]
+    value = "-" if quality["value"] is None else f"{quality['value']:,.2f}"
+    ratio = "-" if quality["percent"] is None else f"{quality['percent']:.2f}%"
+    return f"{result['total_score']:,.2f} | {quality['reference']} | {value} | {ratio}"
+
+
 def make_roster(n: int, path: Path, seed: int, *extra: str) -> Path:
     """A generated roster of n people (benchmarks/make_roster.py) at `path`."""
     here = Path(__file__).resolve().parent
