@@ -182,14 +182,15 @@ class Violations:
         self.model = model
         self.scale = scale
         lists = _open_lists(model) if model.wants_rest else _skill_lists(model)
-        # 32-bit indices halve the lists (about 10 million entries at 100,000 people).
+        # 32-bit indices halve the lists (about 10 million entries at 100,000 people); the
+        # skill lists come narrowed already, and are not copied again.
         small = index_type(max(model.size, _buckets(lists)))
         self.lists = _Lists(
-            bucket=lists.bucket.astype(small),
-            member=lists.member.astype(small),
-            ask_bucket=lists.ask_bucket.astype(small),
-            asker=lists.asker.astype(small),
-            ask_class=lists.ask_class.astype(np.int8),
+            bucket=lists.bucket.astype(small, copy=False),
+            member=lists.member.astype(small, copy=False),
+            ask_bucket=lists.ask_bucket.astype(small, copy=False),
+            asker=lists.asker.astype(small, copy=False),
+            ask_class=lists.ask_class.astype(np.int8, copy=False),
             limits=lists.limits + (0.5 / scale if scale else 0.0),
             level=lists.level,
         )
